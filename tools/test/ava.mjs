@@ -24,7 +24,16 @@ let files = [...findTests(join(cwd, 'dist', 'test'), '.test.js'), ...findTests(j
 if (smoke) files = files.filter((f) => !/\.slow\.test\.m?js$/.test(f))
 files.sort()
 
-const result = { package: pkg.name, passed: 0, failed: 0, skipped: 0, todo: 0, exitCode: 0, files: files.length, note: '' }
+const result = {
+  package: pkg.name,
+  passed: 0,
+  failed: 0,
+  skipped: 0,
+  todo: 0,
+  exitCode: 0,
+  files: files.length,
+  note: '',
+}
 const write = () => writeFileSync(join(cwd, '.test-results.json'), `${JSON.stringify(result, null, 2)}\n`)
 
 if (files.length === 0) {

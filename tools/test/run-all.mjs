@@ -52,7 +52,9 @@ for (const dir of workspaceDirs) {
   const r = JSON.parse(readFileSync(file, 'utf8'))
   passed += r.passed
   failed += r.failed
-  console.log(`  ${pkg.name.padEnd(34)} ${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(3)} failed${r.note ? `  (${r.note})` : ''}`)
+  console.log(
+    `  ${pkg.name.padEnd(34)} ${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(3)} failed${r.note ? `  (${r.note})` : ''}`,
+  )
 }
 for (const p of problems) console.log(`  ✘ ${p}`)
 console.log(`  took ${((Date.now() - started) / 1000).toFixed(1)} s`)

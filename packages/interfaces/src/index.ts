@@ -25,7 +25,16 @@
  *
  * @packageDocumentation
  */
-export type { Batch, BatchHeader, Block, BlockHeader, HexId, StateAddress, Transaction, TransactionHeader } from './block.js'
+export type {
+  Batch,
+  BatchHeader,
+  Block,
+  BlockHeader,
+  HexId,
+  StateAddress,
+  Transaction,
+  TransactionHeader,
+} from './block.js'
 export type { Clock, RealClock, TimerHandle, VirtualClock } from './clock.js'
 export type {
   BlockCandidate,

@@ -54,7 +54,8 @@ test('the documented counter family applies through a StateView', async (t) => {
 })
 
 test('discriminated unions narrow as documented', (t) => {
-  const decide = (d: PublishDecision): string => (d.publish ? `publish ${d.consensus.length}` : `wait ${d.retryAfterMs ?? 'head'}`)
+  const decide = (d: PublishDecision): string =>
+    d.publish ? `publish ${d.consensus.length}` : `wait ${d.retryAfterMs ?? 'head'}`
   t.is(decide({ publish: true, consensus: new Uint8Array(3) }), 'publish 3')
   t.is(decide({ publish: false, retryAfterMs: 50 }), 'wait 50')
   t.is(decide({ publish: false }), 'wait head')
@@ -71,4 +72,11 @@ export type Checks = [
   Expect<Equal<Awaited<ReturnType<ConsensusEngine['compareForks']>>, 'keep' | 'switch'>>,
 ]
 // @ts-expect-error a block header without a state root is not a BlockHeader
-export const missingStateRoot: Block['header'] = { height: 0n, parentId: '', batchIds: [], consensus: new Uint8Array(), signerPublicKey: new Uint8Array(), timestamp: 0 }
+export const missingStateRoot: Block['header'] = {
+  height: 0n,
+  parentId: '',
+  batchIds: [],
+  consensus: new Uint8Array(),
+  signerPublicKey: new Uint8Array(),
+  timestamp: 0,
+}
