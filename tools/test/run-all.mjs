@@ -31,7 +31,7 @@ const workspaceDirs = ['packages', 'apps', 'tools'].flatMap((d) =>
 for (const dir of workspaceDirs) rmSync(join(dir, '.test-results.json'), { force: true })
 
 if (!smoke) {
-  run('format and lint', 'biome', ['ci', '.'])
+  run('format and lint', 'biome', ['ci', '--colors=off', '.'])
   run('dependency rules', 'node', ['tools/deps-check/check.mjs'])
 }
 run('build and test', 'turbo', ['run', 'test', '--continue', '--output-logs=full'], smoke ? { ATMO_SMOKE: '1' } : {})
