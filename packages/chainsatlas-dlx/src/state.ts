@@ -1,0 +1,132 @@
+// Execution transfer: the whole machine state (registers, pc, npc, memory, counters) as bytes and back.
+// Layout in docs/dlx.md ("State dump"); memory is stored as its non-zero 256-byte pages.
+import { sha256 } from '@noble/hashes/sha2.js'
+import { StateDecodeError } from './errors.js'
+import { Machine, type MachineOptions } from './machine.js'
+
+export const STATE_MAGIC = 0x444c5853 // "DLXS"
+export const STATE_VERSION = 1
+export const PAGE_SIZE = 256
+const HEADER = 4 + 1 + 1 + 2 + 4 + 4 + 4 + 8 + 4 + 4 + 32 * 4 + 4
+
+/** Serializes the machine state. Output bytes and the input buffer are not part of the state. */
+export function dumpState(m: Machine): Uint8Array {
+  const words = m.memorySize / 4
+  const pageWords = PAGE_SIZE / 4
+  const pages: number[] = []
+  const mem = m.mem32
+  for (let p = 0; p < words / pageWords; p++) {
+    const from = p * pageWords
+    for (let k = from; k < from + pageWords; k++) {
+      if (mem[k] !== 0) {
+        pages.push(p)
+        break
+      }
+    }
+  }
+  const out = new Uint8Array(HEADER + pages.length * (4 + PAGE_SIZE) + 32)
+  const dv = new DataView(out.buffer)
+  let o = 0
+  dv.setUint32(o, STATE_MAGIC)
+  o += 4
+  dv.setUint8(o++, STATE_VERSION)
+  dv.setUint8(o++, (m.halted ? 1 : 0) | (m.delaySlots ? 2 : 0))
+  dv.setUint16(o, 0)
+  o += 2
+  dv.setUint32(o, m.memorySize)
+  o += 4
+  dv.setUint32(o, m.pc >>> 0)
+  o += 4
+  dv.setUint32(o, m.npc >>> 0)
+  o += 4
+  dv.setBigUint64(o, BigInt(m.steps))
+  o += 8
+  dv.setUint32(o, m.inputPos)
+  o += 4
+  dv.setUint32(o, m.outputCount >>> 0)
+  o += 4
+  for (let i = 0; i < 32; i++, o += 4) dv.setInt32(o, m.regs[i]!)
+  dv.setUint32(o, pages.length)
+  o += 4
+  for (const p of pages) {
+    dv.setUint32(o, p)
+    o += 4
+    for (let k = p * pageWords; k < (p + 1) * pageWords; k++, o += 4) dv.setInt32(o, mem[k]!)
+  }
+  out.set(sha256(out.subarray(0, o)), o)
+  return out
+}
+
+/** Rebuilds a machine from {@link dumpState} bytes; throws {@link StateDecodeError} naming the bad field. */
+export function loadState(bytes: Uint8Array, options: Pick<MachineOptions, 'input'> = {}): Machine {
+  if (bytes.length < HEADER + 32) throw new StateDecodeError('length', 0, `at least ${HEADER + 32} bytes`, bytes.length)
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const body = bytes.subarray(0, bytes.length - 32)
+  const digest = sha256(body)
+  const trailer = bytes.subarray(bytes.length - 32)
+  if (!digest.every((b, i) => b === trailer[i]))
+    throw new StateDecodeError('sha256', bytes.length - 32, 'the SHA-256 of the preceding bytes', 'a different digest')
+  let o = 0
+  const magic = dv.getUint32(o)
+  if (magic !== STATE_MAGIC) throw new StateDecodeError('magic', o, '0x444c5853 ("DLXS")', `0x${magic.toString(16)}`)
+  o += 4
+  const version = dv.getUint8(o)
+  if (version !== STATE_VERSION) throw new StateDecodeError('version', o, String(STATE_VERSION), version)
+  o++
+  const flags = dv.getUint8(o)
+  if ((flags & ~3) !== 0) throw new StateDecodeError('flags', o, 'only bits 0..1', flags)
+  o++
+  const reserved = dv.getUint16(o)
+  if (reserved !== 0) throw new StateDecodeError('reserved', o, '0', reserved)
+  o += 2
+  const memorySize = dv.getUint32(o)
+  if (memorySize % PAGE_SIZE !== 0 || memorySize < 4096 || memorySize > 2 ** 30)
+    throw new StateDecodeError('memorySize', o, 'a multiple of 256 in [4096, 2^30]', memorySize)
+  o += 4
+  const inputOpt = options.input
+  const m = new Machine({
+    memorySize,
+    delaySlots: (flags & 2) !== 0,
+    ...(inputOpt === undefined ? {} : { input: inputOpt }),
+  })
+  m.halted = (flags & 1) !== 0
+  m.pc = dv.getUint32(o) | 0
+  if ((m.pc & 3) !== 0) throw new StateDecodeError('pc', o, 'a word-aligned address', m.pc >>> 0)
+  o += 4
+  m.npc = dv.getUint32(o) | 0
+  if ((m.npc & 3) !== 0) throw new StateDecodeError('npc', o, 'a word-aligned address', m.npc >>> 0)
+  o += 4
+  const steps = dv.getBigUint64(o)
+  if (steps > BigInt(Number.MAX_SAFE_INTEGER)) throw new StateDecodeError('steps', o, '< 2^53', steps)
+  m.steps = Number(steps)
+  o += 8
+  m.inputPos = dv.getUint32(o)
+  if (m.inputPos > m.input.length)
+    throw new StateDecodeError('inputPos', o, `at most the input length ${m.input.length}`, m.inputPos)
+  o += 4
+  m.outputCount = dv.getUint32(o)
+  o += 4
+  for (let i = 0; i < 32; i++, o += 4) m.regs[i] = dv.getInt32(o)
+  if (m.regs[0] !== 0) throw new StateDecodeError('r0', o - 128, '0', m.regs[0])
+  const count = dv.getUint32(o)
+  const maxPages = memorySize / PAGE_SIZE
+  if (count > maxPages || HEADER + count * (4 + PAGE_SIZE) + 32 !== bytes.length)
+    throw new StateDecodeError('pageCount', o, `a count matching the dump length ${bytes.length}`, count)
+  o += 4
+  let last = -1
+  const pageWords = PAGE_SIZE / 4
+  for (let k = 0; k < count; k++) {
+    const p = dv.getUint32(o)
+    if (p >= maxPages || p <= last)
+      throw new StateDecodeError(`page[${k}].index`, o, `increasing page indices below ${maxPages}`, p)
+    last = p
+    o += 4
+    for (let i = p * pageWords; i < (p + 1) * pageWords; i++, o += 4) m.mem32[i] = dv.getInt32(o)
+  }
+  return m
+}
+
+/** SHA-256 of the state dump: what loggers record. */
+export function stateDigest(m: Machine): Uint8Array {
+  return sha256(dumpState(m))
+}
