@@ -23,6 +23,7 @@ import {
   UnknownPartyError,
 } from './errors.js'
 import { bytesToHex, equalBytes, type Identity } from './identity.js'
+import { checkLevel2Arranged, checkLevel2Privilege } from './evidence.js'
 import { PhaseMachine } from './phase.js'
 import type { Random } from './ports.js'
 import {
@@ -203,8 +204,6 @@ export interface PopNode {
   queryStatus(party: number): Promise<ChannelStatus>
 }
 
-const sequencedTypes = new Set<UnitTypeName>(['Signature', 'Job', 'Receipt', 'RecoveryRequest', 'RecoveryResponse', 'Accusation', 'Vote', 'Close'])
-const byzantineTypes = new Set<UnitTypeName>(['RecoveryRequest', 'RecoveryResponse', 'Accusation', 'Vote'])
 
 /** Creates a party engine (js-libp2p shape: `popNode(init)(components)`). */
 export function popNode<A>(init: PopNodeInit<A>): (components: PopComponents<A>) => PopNode {
@@ -445,32 +444,15 @@ class Engine<A> implements PopNode {
     this.#dispatch(sender, type, value)
   }
 
-  /** OAOR, static part: could the contract ever arrange this unit from `sender` to me? */
+  /** OAOR, static part: could the contract ever arrange this unit from `sender` to me? (Level 2) */
   #admitStatic(sender: number, type: UnitTypeName, value: unknown): void {
-    const c = this.#c
-    if (type === 'Job') {
-      const v = value as PayloadOf<'Job'>
-      const job = c.phases[v.phase]?.jobs[v.job]
-      if (job === undefined || job.actor !== sender || !job.for.includes(this.me)) {
-        throw new OutOfContractError('the contract arranges no such job from the sender to this party', { sender, phase: v.phase, job: v.job })
-      }
-    } else if (type === 'Receipt') {
-      const v = value as PayloadOf<'Receipt'>
-      const job = c.phases[v.phase]?.jobs[v.job]
-      if (job === undefined || !job.for.includes(sender)) {
-        throw new OutOfContractError('the sender is not a recipient of this job', { sender, phase: v.phase, job: v.job })
-      }
-    }
-  }
-
-  #byzantineOpen(sender: number, type: UnitTypeName): void {
-    if (!this.machine.isOpen || this.#isClosed) throw new ByzantineChannelClosedError('the Byzantine channel is not open', { sender, type })
-    if (this.faulty.has(sender)) throw new FaultyPartyError('a party convicted faulty has no Byzantine-channel privilege', sender)
+    const v = value as { phase?: number; job?: number }
+    checkLevel2Arranged(this.#c, sender, this.me, v.phase === undefined || v.job === undefined ? { type } : { type, phase: v.phase, job: v.job })
   }
 
   #dispatch(sender: number, type: UnitTypeName, value: unknown): void {
     try {
-      if (byzantineTypes.has(type)) this.#byzantineOpen(sender, type)
+      checkLevel2Privilege({ open: this.machine.isOpen, closed: this.#isClosed, faulty: this.faulty }, sender, type)
       switch (type) {
         case 'Signature':
           return this.#onSignature(sender, value as PayloadOf<'Signature'>)
