@@ -239,7 +239,10 @@ export function poet(init: PoetInit = {}): (components: PoetComponents) => PoetE
               localMean: certificate.localMean,
               requestTime: certificate.requestTime,
               validatorMatches: bytesToHex(certificate.validatorId) === signer,
-              signatureValid: entry !== undefined && poetVerify(certificate.signature, body, hexToBytes(entry.poetPublicKey)),
+              // Lazy: blacklisted or unregistered signers never cost a signature check.
+              get signatureValid() {
+                return entry !== undefined && poetVerify(certificate.signature, body, hexToBytes(entry.poetPublicKey))
+              },
               previousCertificateMatches: bytesToHex(certificate.previousCertificateId) === bytesToHex(parentKnown.certificateId),
               blockDigestMatches: bytesToHex(certificate.blockDigest) === bytesToHex(digestOf(block.header)),
             },

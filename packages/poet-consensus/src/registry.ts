@@ -73,7 +73,7 @@ export function memoryRegistry(attestation: AttestationVerifier = simulatedAttes
         throw new RegistrationError(r.validatorId, 'sign-up info was made for another validator')
       if (!equal(info.nonce, signupNonce(r.signupBlockId)))
         throw new RegistrationError(r.validatorId, 'sign-up nonce does not match the named block')
-      if (!(r.commitHeight > r.signupHeight)) throw new RegistrationError(r.validatorId, 'commit height must follow the sign-up block')
+      if (!(r.commitHeight >= r.signupHeight)) throw new RegistrationError(r.validatorId, 'commit height must not precede the sign-up block')
       const antiSybilId = bytesToHex(info.antiSybilId)
       const previous = bySybil.get(antiSybilId)
       if (previous !== undefined) byId.delete(previous)
