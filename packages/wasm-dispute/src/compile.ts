@@ -55,7 +55,7 @@ export const FRAME_OVERHEAD = 16
 const UNKNOWN = 0
 
 // Numeric opcode signatures: [operand types..., result] for 0x45..0xbf.
-const SIG = new Map<number, [ValType[], ValType | 0]>()
+export const SIG = new Map<number, [ValType[], ValType | 0]>()
 function sig(from: number, to: number, ins: ValType[], out: ValType): void {
   for (let o = from; o <= to; o++) SIG.set(o, [ins, out])
 }
