@@ -86,7 +86,13 @@ export function makeContract(spec: ContractSpec): Contract {
     nonce: spec.nonce,
     parties: spec.parties.map((p) => p),
     phases: spec.phases.map((ph) => ({
-      jobs: ph.jobs.map((j) => ({ actor: j.actor, for: [...j.for], hours: j.hours, deadlineMs: j.deadlineMs, action: j.action })),
+      jobs: ph.jobs.map((j) => ({
+        actor: j.actor,
+        for: [...j.for],
+        hours: j.hours,
+        deadlineMs: j.deadlineMs,
+        action: j.action,
+      })),
     })),
   }
   const encoding = serialize(contractLayout, encoded)
@@ -147,12 +153,15 @@ function validate(spec: ContractSpec): void {
     if (seen.has(hex)) bad(`party ${i}: public key listed twice`, hex)
     seen.add(hex)
   })
-  if (spec.phases.length < 1 || spec.phases.length > LIMITS.maxPhases) bad('a contract needs 1..255 phases', spec.phases.length)
+  if (spec.phases.length < 1 || spec.phases.length > LIMITS.maxPhases)
+    bad('a contract needs 1..255 phases', spec.phases.length)
   spec.phases.forEach((ph, p) => {
-    if (ph.jobs.length < 1 || ph.jobs.length > LIMITS.maxJobsPerPhase) bad(`phase ${p}: needs 1..255 jobs`, ph.jobs.length)
+    if (ph.jobs.length < 1 || ph.jobs.length > LIMITS.maxJobsPerPhase)
+      bad(`phase ${p}: needs 1..255 jobs`, ph.jobs.length)
     ph.jobs.forEach((j, k) => {
       const where = `phase ${p} job ${k}`
-      if (!Number.isInteger(j.actor) || j.actor < 0 || j.actor >= n) bad(`${where}: actor is not a party index`, j.actor)
+      if (!Number.isInteger(j.actor) || j.actor < 0 || j.actor >= n)
+        bad(`${where}: actor is not a party index`, j.actor)
       if (j.for.length < 1) bad(`${where}: a job acts for at least one party`, j.for)
       const rs = new Set<number>()
       for (const r of j.for) {
@@ -161,12 +170,14 @@ function validate(spec: ContractSpec): void {
         if (rs.has(r)) bad(`${where}: recipient listed twice`, r)
         rs.add(r)
       }
-      if (!Number.isInteger(j.hours) || j.hours < 0 || j.hours > 0xffffffff) bad(`${where}: hours must be a u32`, j.hours)
+      if (!Number.isInteger(j.hours) || j.hours < 0 || j.hours > 0xffffffff)
+        bad(`${where}: hours must be a u32`, j.hours)
       if (!Number.isInteger(j.deadlineMs) || j.deadlineMs < 1 || j.deadlineMs > 0xffffffff) {
         bad(`${where}: deadlineMs must be 1..2^32-1`, j.deadlineMs)
       }
       if (typeof j.action !== 'string') bad(`${where}: action must be a string`, j.action)
-      if (new TextEncoder().encode(j.action).length > LIMITS.maxActionBytes) bad(`${where}: action too long`, j.action.length)
+      if (new TextEncoder().encode(j.action).length > LIMITS.maxActionBytes)
+        bad(`${where}: action too long`, j.action.length)
     })
   })
 }
@@ -191,7 +202,10 @@ export function verifyContractSignature(contract: Contract, index: number, signa
 /** Throws {@link ContractSignatureInvalidError} unless `signature` is valid for party `index`. */
 export function assertContractSignature(contract: Contract, index: number, signature: Uint8Array): void {
   if (!verifyContractSignature(contract, index, signature)) {
-    throw new ContractSignatureInvalidError(`party ${index}: signature over the contract hash does not verify`, signature)
+    throw new ContractSignatureInvalidError(
+      `party ${index}: signature over the contract hash does not verify`,
+      signature,
+    )
   }
 }
 
@@ -214,7 +228,13 @@ export function contractToJson(contract: ContractSpec): ContractJson {
 /** JSON to a validated contract; throws {@link ContractInvalidError} on any malformed field. */
 export function contractFromJson(json: unknown): Contract {
   const j = json as ContractJson
-  if (typeof j !== 'object' || j === null || typeof j.nonce !== 'string' || !Array.isArray(j.parties) || !Array.isArray(j.phases)) {
+  if (
+    typeof j !== 'object' ||
+    j === null ||
+    typeof j.nonce !== 'string' ||
+    !Array.isArray(j.parties) ||
+    !Array.isArray(j.phases)
+  ) {
     throw new ContractInvalidError('contract JSON needs nonce, parties and phases', json)
   }
   const hex = (s: unknown, field: string): Uint8Array => {
@@ -225,7 +245,8 @@ export function contractFromJson(json: unknown): Contract {
     nonce: hex(j.nonce, 'nonce'),
     parties: j.parties.map((p, i) => hex(p, `parties[${i}]`)),
     phases: j.phases.map((ph, p) => {
-      if (typeof ph !== 'object' || ph === null || !Array.isArray(ph.jobs)) throw new ContractInvalidError(`phases[${p}].jobs missing`, ph)
+      if (typeof ph !== 'object' || ph === null || !Array.isArray(ph.jobs))
+        throw new ContractInvalidError(`phases[${p}].jobs missing`, ph)
       return {
         jobs: ph.jobs.map((job: Job) => ({
           actor: job.actor,

@@ -2,7 +2,7 @@
 // parties 2 and 4. Phase 2: party 2 for 3 and 5, party 4 for 5. Phase 3 ("the same logic"):
 // party 3 for 6 and party 5 for 6 (§3's "transaction from the node 3 to the node 6").
 // Indices are 0-based: paper party k is index k-1.
-import { type ContractSpec, makeContract, type Contract } from './contract.js'
+import { type Contract, type ContractSpec, makeContract } from './contract.js'
 
 /** Hours per job in {@link paperExample}, in (phase, job) order. */
 export const PAPER_EXAMPLE_HOURS = [[8], [5, 3], [4, 6]] as const

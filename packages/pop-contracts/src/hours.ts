@@ -115,7 +115,8 @@ export class HoursLedger {
 
   /** Credits every party the hours its evidence proves; a contract is credited once. Returns the hours. */
   credit(evidence: ContractEvidence): number[] {
-    if (this.#credited.has(evidence.contract.hashHex)) throw new AlreadyCreditedError('contract already credited', evidence.contract.hashHex)
+    if (this.#credited.has(evidence.contract.hashHex))
+      throw new AlreadyCreditedError('contract already credited', evidence.contract.hashHex)
     const hours = earnedHours(evidence)
     this.#credited.add(evidence.contract.hashHex)
     hours.forEach((h, i) => {
@@ -127,19 +128,26 @@ export class HoursLedger {
 
   /** Applies a signed transfer; throws a typed error and changes nothing if it is not valid. */
   transfer(t: SignedTransfer): void {
-    if (t.from.length !== 32 || t.to.length !== 32) throw new TransferInvalidError('from must be a 32-byte key and to a 32-byte party hash', t)
+    if (t.from.length !== 32 || t.to.length !== 32)
+      throw new TransferInvalidError('from must be a 32-byte key and to a 32-byte party hash', t)
     if (t.amount <= 0n || t.amount >= 2n ** 64n) throw new TransferInvalidError('amount must be 1..2^64-1', t.amount)
     if (t.nonce < 0n || t.nonce >= 2n ** 64n) throw new TransferInvalidError('nonce must be a u64', t.nonce)
     const from = bytesToHex(partyHashOf(t.from))
     const to = bytesToHex(t.to)
     if (from === to) throw new TransferInvalidError('a transfer to oneself moves nothing', to)
     const bytes = encodeTransfer(t)
-    if (!verifyStatement(t.from, TRANSFER_DOMAIN, bytes, t.signature)) throw new TransferSignatureInvalidError('transfer not signed by its sender', t.signature)
+    if (!verifyStatement(t.from, TRANSFER_DOMAIN, bytes, t.signature))
+      throw new TransferSignatureInvalidError('transfer not signed by its sender', t.signature)
     const id = bytesToHex(sha256(bytes))
     const spentKey = `${from}/${t.nonce}`
     const previous = this.#spent.get(spentKey)
     if (previous === id) throw new DuplicateTransferError('this transfer was already applied', id)
-    if (previous !== undefined) throw new DoubleSpendError('another transfer already spent this nonce', { nonce: t.nonce, previous, attempted: id })
+    if (previous !== undefined)
+      throw new DoubleSpendError('another transfer already spent this nonce', {
+        nonce: t.nonce,
+        previous,
+        attempted: id,
+      })
     const expected = this.#nonces.get(from) ?? 0n
     if (t.nonce !== expected) throw new NonceGapError(`next nonce of this sender is ${expected}`, t.nonce)
     const balance = this.balance(from)

@@ -40,7 +40,12 @@ export function signStatement(secretKey: Uint8Array, domain: string, message: Ui
 }
 
 /** Verifies {@link signStatement}; never throws on malformed keys or signatures. */
-export function verifyStatement(publicKey: Uint8Array, domain: string, message: Uint8Array, signature: Uint8Array): boolean {
+export function verifyStatement(
+  publicKey: Uint8Array,
+  domain: string,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   try {
     return ed25519.verify(signature, concat(new TextEncoder().encode(domain), message), publicKey)
   } catch {

@@ -5,11 +5,10 @@
 import type { Clock, TimerHandle, Transport, Unsubscribe } from '@atmosphere/interfaces'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { type Contract, signContract, verifyContractSignature } from './contract.js'
+import { crc32 } from './crc32.js'
 import {
-  ByzantineChannelClosedError,
   ChannelClosedError,
   ContractSignatureInvalidError,
-  FaultyPartyError,
   InvalidEvidenceError,
   MalformedUnitError,
   NotAddressedError,
@@ -22,8 +21,8 @@ import {
   UnknownContractError,
   UnknownPartyError,
 } from './errors.js'
-import { bytesToHex, equalBytes, type Identity } from './identity.js'
 import { checkLevel2Arranged, checkLevel2Privilege } from './evidence.js'
+import { bytesToHex, equalBytes, type Identity } from './identity.js'
 import { PhaseMachine } from './phase.js'
 import type { Random } from './ports.js'
 import {
@@ -41,7 +40,6 @@ import {
   verifyVote,
 } from './statements.js'
 import { Reassembly, ReceiveStream, SendStream } from './stream.js'
-import { crc32 } from './crc32.js'
 import {
   AccusationKind,
   decodeHalf,
@@ -51,8 +49,8 @@ import {
   Item,
   isControlType,
   type PayloadOf,
-  UnitType,
   type UnitHeader,
+  UnitType,
   type UnitTypeName,
   unitCrc,
   unitTypeName,
@@ -128,11 +126,28 @@ export type PopEvent =
       readonly via: 'job' | 'receipt' | 'recovery'
     }
   | { readonly type: 'rejected'; readonly error: string; readonly message: string; readonly from?: number }
-  | { readonly type: 'retransmit-request'; readonly to: number; readonly expectFrom: number; readonly missing: readonly number[] }
+  | {
+      readonly type: 'retransmit-request'
+      readonly to: number
+      readonly expectFrom: number
+      readonly missing: readonly number[]
+    }
   | { readonly type: 'retransmitted'; readonly to: number; readonly seqs: readonly number[] }
-  | { readonly type: 'recovery-request'; readonly subject: number; readonly phase: number; readonly job: number; readonly item: number }
+  | {
+      readonly type: 'recovery-request'
+      readonly subject: number
+      readonly phase: number
+      readonly job: number
+      readonly item: number
+    }
   | { readonly type: 'recovery-response'; readonly to: number; readonly phase: number; readonly job: number }
-  | { readonly type: 'accusation'; readonly id: string; readonly kind: 'violation' | 'silence'; readonly subject: number; readonly by: number }
+  | {
+      readonly type: 'accusation'
+      readonly id: string
+      readonly kind: 'violation' | 'silence'
+      readonly subject: number
+      readonly by: number
+    }
   | { readonly type: 'vote'; readonly id: string; readonly voter: number; readonly guilty: boolean }
   | { readonly type: 'faulty'; readonly party: number; readonly accusation: string }
   | { readonly type: 'acquitted'; readonly party: number; readonly accusation: string }
@@ -204,7 +219,6 @@ export interface PopNode {
   queryStatus(party: number): Promise<ChannelStatus>
 }
 
-
 /** Creates a party engine (js-libp2p shape: `popNode(init)(components)`). */
 export function popNode<A>(init: PopNodeInit<A>): (components: PopComponents<A>) => PopNode {
   return (components) => new Engine(init, components)
@@ -270,7 +284,8 @@ class Engine<A> implements PopNode {
     this.#n = this.#c.parties.length
     this.me = this.#c.partyHexes.indexOf(this.#id.partyHex)
     if (this.me < 0) throw new UnknownPartyError('this identity is not a party of the contract', this.#id.partyHex)
-    if (init.endpoints.length !== this.#n) throw new OutOfContractError('one endpoint per party is required', init.endpoints.length)
+    if (init.endpoints.length !== this.#n)
+      throw new OutOfContractError('one endpoint per party is required', init.endpoints.length)
     this.machine = new PhaseMachine(this.#c)
     this.#send = Array.from({ length: this.#n }, () => new SendStream())
     this.#recv = Array.from({ length: this.#n }, () => new ReceiveStream())
@@ -310,7 +325,8 @@ class Engine<A> implements PopNode {
   }
 
   queryStatus(party: number): Promise<ChannelStatus> {
-    if (party === this.me || party < 0 || party >= this.#n) throw new UnknownPartyError('status of this party cannot be queried', party)
+    if (party === this.me || party < 0 || party >= this.#n)
+      throw new UnknownPartyError('status of this party cannot be queried', party)
     const p = new Promise<ChannelStatus>((resolve) => {
       const list = this.#statusWaiters.get(party) ?? []
       list.push(resolve)
@@ -352,7 +368,14 @@ class Engine<A> implements PopNode {
     const seq = stream.nextSeq
     const payload = encodePayload(type, value)
     const unit = encodeUnit(
-      { contract: this.#c.hash, sender: this.#id.partyHash, receiver: this.#c.partyHashes[to] as Uint8Array, seq, type: UnitType[type], prevCrc: stream.lastCrc },
+      {
+        contract: this.#c.hash,
+        sender: this.#id.partyHash,
+        receiver: this.#c.partyHashes[to] as Uint8Array,
+        seq,
+        type: UnitType[type],
+        prevCrc: stream.lastCrc,
+      },
       payload,
       this.#id.secretKey,
     )
@@ -361,7 +384,11 @@ class Engine<A> implements PopNode {
     this.#transmit(to, unit.header, unit.payloadDatagram)
   }
 
-  #sendControl<T extends 'RetransmitRequest' | 'StatusRequest' | 'StatusResponse'>(to: number, type: T, value: PayloadOf<T>): void {
+  #sendControl<T extends 'RetransmitRequest' | 'StatusRequest' | 'StatusResponse'>(
+    to: number,
+    type: T,
+    value: PayloadOf<T>,
+  ): void {
     const payload = encodePayload(type, value)
     const unit = encodeUnit(
       {
@@ -392,7 +419,11 @@ class Engine<A> implements PopNode {
     const name = error instanceof PopError ? error.name : 'InternalError'
     this.#count(name)
     const message = error instanceof Error ? error.message : String(error)
-    this.#emit(from === undefined ? { type: 'rejected', error: name, message } : { type: 'rejected', error: name, message, from })
+    this.#emit(
+      from === undefined
+        ? { type: 'rejected', error: name, message }
+        : { type: 'rejected', error: name, message, from },
+    )
   }
 
   #onDatagram(bytes: Uint8Array): void {
@@ -401,7 +432,8 @@ class Engine<A> implements PopNode {
     try {
       const half = decodeHalf(bytes)
       const prefix = half.part === 'header' ? half.header : half.datagram
-      if (!equalBytes(prefix.contract, this.#c.hash)) throw new UnknownContractError('unit names another contract', prefix.contract)
+      if (!equalBytes(prefix.contract, this.#c.hash))
+        throw new UnknownContractError('unit names another contract', prefix.contract)
       sender = this.#c.partyHexes.indexOf(bytesToHex(prefix.sender))
       if (sender < 0) throw new UnknownPartyError('unit sender is not a party of the contract', prefix.sender)
       if (sender === this.me) throw new NotAddressedError('unit claims to come from this node', sender)
@@ -410,7 +442,11 @@ class Engine<A> implements PopNode {
       }
       const key = `${sender}/${prefix.flags}/${prefix.seq}`
       const now = this.#ports.clock.now()
-      const pair = this.#reasm.add(key, now, half.part === 'header' ? { header: half.header, raw: half.raw } : { payload: half.datagram })
+      const pair = this.#reasm.add(
+        key,
+        now,
+        half.part === 'header' ? { header: half.header, raw: half.raw } : { payload: half.datagram },
+      )
       if (pair === undefined) return
       const payload = pair.payload.payload
       if (payload.length !== pair.header.payloadLength || crc32(payload) !== pair.header.payloadCrc) {
@@ -423,7 +459,11 @@ class Engine<A> implements PopNode {
       this.#onUnit(sender, pair.header, pair.raw, payload)
     } catch (error) {
       if (error instanceof PopError) this.#reject(error, sender < 0 ? undefined : sender)
-      else this.#reject(new MalformedUnitError('datagram could not be processed', bytes, { cause: error }), sender < 0 ? undefined : sender)
+      else
+        this.#reject(
+          new MalformedUnitError('datagram could not be processed', bytes, { cause: error }),
+          sender < 0 ? undefined : sender,
+        )
     }
   }
 
@@ -432,10 +472,15 @@ class Engine<A> implements PopNode {
     const value = decodePayload(type, payload)
     this.#admitStatic(sender, type, value)
     if (!verifyUnitSignature(raw, payload, this.#c.parties[sender] as Uint8Array)) {
-      throw new UnitSignatureInvalidError('unit signature does not verify under the sender key', { sender, seq: header.seq, type })
+      throw new UnitSignatureInvalidError('unit signature does not verify under the sender key', {
+        sender,
+        seq: header.seq,
+        type,
+      })
     }
     if (isControlType(header.type)) {
-      if (header.seq <= (this.#lastControlIn[sender] as number)) throw new StaleControlError('control counter not above the last one', header.seq)
+      if (header.seq <= (this.#lastControlIn[sender] as number))
+        throw new StaleControlError('control counter not above the last one', header.seq)
       this.#lastControlIn[sender] = header.seq
     } else {
       ;(this.#recv[sender] as ReceiveStream).accept(header.seq, unitCrc(raw, payload), header.prevCrc)
@@ -447,7 +492,12 @@ class Engine<A> implements PopNode {
   /** OAOR, static part: could the contract ever arrange this unit from `sender` to me? (Level 2) */
   #admitStatic(sender: number, type: UnitTypeName, value: unknown): void {
     const v = value as { phase?: number; job?: number }
-    checkLevel2Arranged(this.#c, sender, this.me, v.phase === undefined || v.job === undefined ? { type } : { type, phase: v.phase, job: v.job })
+    checkLevel2Arranged(
+      this.#c,
+      sender,
+      this.me,
+      v.phase === undefined || v.job === undefined ? { type } : { type, phase: v.phase, job: v.job },
+    )
   }
 
   #dispatch(sender: number, type: UnitTypeName, value: unknown): void {
@@ -455,29 +505,50 @@ class Engine<A> implements PopNode {
       checkLevel2Privilege({ open: this.machine.isOpen, closed: this.#isClosed, faulty: this.faulty }, sender, type)
       switch (type) {
         case 'Signature':
-          return this.#onSignature(sender, value as PayloadOf<'Signature'>)
+          this.#onSignature(sender, value as PayloadOf<'Signature'>)
+          break
         case 'Job':
-          return this.#onJob(sender, value as PayloadOf<'Job'>, 'job')
+          this.#onJob(sender, value as PayloadOf<'Job'>)
+          break
         case 'Receipt': {
           const v = value as PayloadOf<'Receipt'>
-          return this.#onReceipt({ phase: v.phase, job: v.job, recipient: sender, digest: v.digest, jobSig: v.jobSig, receiptSig: v.receiptSig }, 'receipt')
+          this.#onReceipt(
+            {
+              phase: v.phase,
+              job: v.job,
+              recipient: sender,
+              digest: v.digest,
+              jobSig: v.jobSig,
+              receiptSig: v.receiptSig,
+            },
+            'receipt',
+          )
+          break
         }
         case 'RecoveryRequest':
-          return this.#onRecoveryRequest(sender, value as PayloadOf<'RecoveryRequest'>)
+          this.#onRecoveryRequest(sender, value as PayloadOf<'RecoveryRequest'>)
+          break
         case 'RecoveryResponse':
-          return this.#onRecoveryResponse(sender, value as PayloadOf<'RecoveryResponse'>)
+          this.#onRecoveryResponse(sender, value as PayloadOf<'RecoveryResponse'>)
+          break
         case 'Accusation':
-          return this.#onAccusation(sender, value as PayloadOf<'Accusation'>)
+          this.#onAccusation(sender, value as PayloadOf<'Accusation'>)
+          break
         case 'Vote':
-          return this.#onVote(sender, value as PayloadOf<'Vote'>)
+          this.#onVote(sender, value as PayloadOf<'Vote'>)
+          break
         case 'Close':
-          return this.#onClose(sender, value as PayloadOf<'Close'>)
+          this.#onClose(sender, value as PayloadOf<'Close'>)
+          break
         case 'RetransmitRequest':
-          return this.#onRetransmitRequest(sender, value as PayloadOf<'RetransmitRequest'>)
+          this.#onRetransmitRequest(sender, value as PayloadOf<'RetransmitRequest'>)
+          break
         case 'StatusRequest':
-          return this.#onStatusRequest(sender, value as PayloadOf<'StatusRequest'>)
+          this.#onStatusRequest(sender, value as PayloadOf<'StatusRequest'>)
+          break
         case 'StatusResponse':
-          return this.#onStatusResponse(sender, value as PayloadOf<'StatusResponse'>)
+          this.#onStatusResponse(sender, value as PayloadOf<'StatusResponse'>)
+          break
       }
     } catch (error) {
       this.#reject(error, sender)
@@ -489,7 +560,10 @@ class Engine<A> implements PopNode {
   #onSignature(sender: number, v: PayloadOf<'Signature'>): void {
     if (this.#signatures[sender] !== undefined) return
     if (!verifyContractSignature(this.#c, sender, v.signature)) {
-      throw new ContractSignatureInvalidError(`party ${sender}: signature over the contract hash does not verify`, v.signature)
+      throw new ContractSignatureInvalidError(
+        `party ${sender}: signature over the contract hash does not verify`,
+        v.signature,
+      )
     }
     this.#signatures[sender] = v.signature
     this.#emit({ type: 'signature', party: sender })
@@ -556,9 +630,15 @@ class Engine<A> implements PopNode {
     this.#emit({ type: 'job-sent', phase, job: k, to: job.for })
   }
 
-  #onJob(sender: number, v: PayloadOf<'Job'>, _via: 'job'): void {
-    if (!equalBytes(sha256(v.data), v.digest)) throw new StatementSignatureInvalidError('job digest is not the SHA-256 of its data', v.digest)
-    if (!verifyJob(this.#c, v.phase, v.job, v.digest, v.jobSig)) throw new StatementSignatureInvalidError('job statement not signed by its actor', { sender, phase: v.phase, job: v.job })
+  #onJob(sender: number, v: PayloadOf<'Job'>): void {
+    if (!equalBytes(sha256(v.data), v.digest))
+      throw new StatementSignatureInvalidError('job digest is not the SHA-256 of its data', v.digest)
+    if (!verifyJob(this.#c, v.phase, v.job, v.digest, v.jobSig))
+      throw new StatementSignatureInvalidError('job statement not signed by its actor', {
+        sender,
+        phase: v.phase,
+        job: v.job,
+      })
     this.#remember(v.phase, v.job, v.digest, v.jobSig)
     const ch = this.machine.channel(v.phase, v.job, this.me)
     if (ch === undefined) return
@@ -572,7 +652,14 @@ class Engine<A> implements PopNode {
   }
 
   /** Closes my input channel on a verified job statement and multicasts my receipt. */
-  #closeInput(phase: number, k: number, digest: Uint8Array, jobSig: Uint8Array, data: Uint8Array, via: 'job' | 'recovery'): void {
+  #closeInput(
+    phase: number,
+    k: number,
+    digest: Uint8Array,
+    jobSig: Uint8Array,
+    data: Uint8Array,
+    via: 'job' | 'recovery',
+  ): void {
     const ch = this.machine.channel(phase, k, this.me)
     if (ch === undefined) return
     const state = this.machine.channelState(ch.index)
@@ -592,7 +679,8 @@ class Engine<A> implements PopNode {
   }
 
   #onReceipt(r: Receipt, via: 'receipt' | 'recovery'): void {
-    if (!verifyJob(this.#c, r.phase, r.job, r.digest, r.jobSig)) throw new StatementSignatureInvalidError('receipt carries a job statement not signed by the actor', r)
+    if (!verifyJob(this.#c, r.phase, r.job, r.digest, r.jobSig))
+      throw new StatementSignatureInvalidError('receipt carries a job statement not signed by the actor', r)
     if (!verifyReceipt(this.#c, r.phase, r.job, r.recipient, r.digest, r.receiptSig)) {
       throw new StatementSignatureInvalidError('receipt not signed by its recipient', r)
     }
@@ -624,9 +712,20 @@ class Engine<A> implements PopNode {
     if (m.has(hex)) return
     m.set(hex, { digest, sig })
     if (m.size === 2) {
-      const [a, b] = [...m.values()] as [{ digest: Uint8Array; sig: Uint8Array }, { digest: Uint8Array; sig: Uint8Array }]
+      const [a, b] = [...m.values()] as [
+        { digest: Uint8Array; sig: Uint8Array },
+        { digest: Uint8Array; sig: Uint8Array },
+      ]
       const actor = this.#c.phases[phase]?.jobs[k]?.actor as number
-      const evidence = normalizeViolation({ subject: actor, phase, job: k, digestA: a.digest, sigA: a.sig, digestB: b.digest, sigB: b.sig })
+      const evidence = normalizeViolation({
+        subject: actor,
+        phase,
+        job: k,
+        digestA: a.digest,
+        sigA: a.sig,
+        digestB: b.digest,
+        sigB: b.sig,
+      })
       this.machine.contradict(phase, k)
       this.#violations.push(evidence)
       if (actor !== this.me && this.machine.isOpen && !this.#isClosed) this.#accuse(evidence)
@@ -635,16 +734,42 @@ class Engine<A> implements PopNode {
 
   // ---- Byzantine channel -----------------------------------------------------------------
 
-  #accuse(e: ViolationEvidence | { subject: number; phase: number; job: number; recipient: number; item: number }): void {
+  #accuse(
+    e: ViolationEvidence | { subject: number; phase: number; job: number; recipient: number; item: number },
+  ): void {
     const violation = 'digestA' in e
-    const key = violation ? `v/${e.subject}/${e.phase}/${e.job}` : `s/${e.subject}/${e.phase}/${e.job}/${e.recipient}/${e.item}`
+    const key = violation
+      ? `v/${e.subject}/${e.phase}/${e.job}`
+      : `s/${e.subject}/${e.phase}/${e.job}/${e.recipient}/${e.item}`
     if (this.#accusedKeys.has(key) || this.faulty.has(e.subject)) return
     this.#accusedKeys.add(key)
     const zero32 = new Uint8Array(32)
     const zero64 = new Uint8Array(64)
     const payload: PayloadOf<'Accusation'> = violation
-      ? { kind: AccusationKind.Violation, subject: e.subject, phase: e.phase, job: e.job, recipient: 0, item: 0, digestA: e.digestA, sigA: e.sigA, digestB: e.digestB, sigB: e.sigB }
-      : { kind: AccusationKind.Silence, subject: e.subject, phase: e.phase, job: e.job, recipient: e.recipient, item: e.item, digestA: zero32, sigA: zero64, digestB: zero32, sigB: zero64 }
+      ? {
+          kind: AccusationKind.Violation,
+          subject: e.subject,
+          phase: e.phase,
+          job: e.job,
+          recipient: 0,
+          item: 0,
+          digestA: e.digestA,
+          sigA: e.sigA,
+          digestB: e.digestB,
+          sigB: e.sigB,
+        }
+      : {
+          kind: AccusationKind.Silence,
+          subject: e.subject,
+          phase: e.phase,
+          job: e.job,
+          recipient: e.recipient,
+          item: e.item,
+          digestA: zero32,
+          sigA: zero64,
+          digestB: zero32,
+          sigB: zero64,
+        }
     // An accusation is identified by its content, so every accuser of the same fault yields one ballot.
     const id = sha256(encodePayload('Accusation', payload))
     if (this.#accusations.has(bytesToHex(id))) return
@@ -677,7 +802,8 @@ class Engine<A> implements PopNode {
     } else if (v.subject === this.me) {
       // Accused of silence: defend by giving the item to every party (they relay and acquit).
       if (this.#heldItem(v.phase, v.job, v.recipient, v.item)) {
-        for (let i = 0; i < this.#n; i++) if (i !== this.me) this.#respondRecovery(i, v.phase, v.job, v.recipient, v.item)
+        for (let i = 0; i < this.#n; i++)
+          if (i !== this.me) this.#respondRecovery(i, v.phase, v.job, v.recipient, v.item)
       }
     } else {
       // Silence: after a grace period for the defence, guilty unless I hold the missing item,
@@ -703,7 +829,8 @@ class Engine<A> implements PopNode {
 
   #onVote(sender: number, v: PayloadOf<'Vote'>): void {
     const guilty = v.guilty === 1
-    if (!verifyVote(this.#c, sender, v.accusation, v.subject, guilty, v.voteSig)) throw new StatementSignatureInvalidError('vote not signed by its voter', sender)
+    if (!verifyVote(this.#c, sender, v.accusation, v.subject, guilty, v.voteSig))
+      throw new StatementSignatureInvalidError('vote not signed by its voter', sender)
     const acc = this.#accusations.get(bytesToHex(v.accusation))
     if (acc === undefined) {
       const list = this.#earlyVotes.get(bytesToHex(v.accusation)) ?? []
@@ -749,29 +876,62 @@ class Engine<A> implements PopNode {
       const ch = this.machine.channel(phase, k, recipient)
       const r = ch === undefined ? undefined : this.#receipts.get(ch.index)
       if (r === undefined) return
-      this.#sendUnit(to, 'RecoveryResponse', { item, phase, job: k, recipient, digest: r.digest, jobSig: r.jobSig, receiptSig: r.receiptSig, data: new Uint8Array(0) })
+      this.#sendUnit(to, 'RecoveryResponse', {
+        item,
+        phase,
+        job: k,
+        recipient,
+        digest: r.digest,
+        jobSig: r.jobSig,
+        receiptSig: r.receiptSig,
+        data: new Uint8Array(0),
+      })
     } else {
       const held = this.#heldData.get(`${phase}/${k}`)
       if (held === undefined) return
-      this.#sendUnit(to, 'RecoveryResponse', { item, phase, job: k, recipient, digest: held.digest, jobSig: held.jobSig, receiptSig: new Uint8Array(64), data: held.data })
+      this.#sendUnit(to, 'RecoveryResponse', {
+        item,
+        phase,
+        job: k,
+        recipient,
+        digest: held.digest,
+        jobSig: held.jobSig,
+        receiptSig: new Uint8Array(64),
+        data: held.data,
+      })
     }
     this.#emit({ type: 'recovery-response', to, phase, job: k })
   }
 
   #onRecoveryRequest(sender: number, v: PayloadOf<'RecoveryRequest'>): void {
-    if (v.subject >= this.#n) throw new OutOfContractError('recovery request about a party that does not exist', v.subject)
-    if (this.#heldItem(v.phase, v.job, v.recipient, v.item)) this.#respondRecovery(sender, v.phase, v.job, v.recipient, v.item)
+    if (v.subject >= this.#n)
+      throw new OutOfContractError('recovery request about a party that does not exist', v.subject)
+    if (this.#heldItem(v.phase, v.job, v.recipient, v.item))
+      this.#respondRecovery(sender, v.phase, v.job, v.recipient, v.item)
   }
 
-  #onRecoveryResponse(sender: number, v: PayloadOf<'RecoveryResponse'>): void {
+  #onRecoveryResponse(_sender: number, v: PayloadOf<'RecoveryResponse'>): void {
     if (v.item === Item.Receipt) {
-      this.#onReceipt({ phase: v.phase, job: v.job, recipient: v.recipient, digest: v.digest, jobSig: v.jobSig, receiptSig: v.receiptSig }, 'recovery')
+      this.#onReceipt(
+        {
+          phase: v.phase,
+          job: v.job,
+          recipient: v.recipient,
+          digest: v.digest,
+          jobSig: v.jobSig,
+          receiptSig: v.receiptSig,
+        },
+        'recovery',
+      )
       return
     }
-    if (!equalBytes(sha256(v.data), v.digest)) throw new StatementSignatureInvalidError('recovered data does not match its digest', v.digest)
-    if (!verifyJob(this.#c, v.phase, v.job, v.digest, v.jobSig)) throw new StatementSignatureInvalidError('recovered job statement not signed by its actor', v)
+    if (!equalBytes(sha256(v.data), v.digest))
+      throw new StatementSignatureInvalidError('recovered data does not match its digest', v.digest)
+    if (!verifyJob(this.#c, v.phase, v.job, v.digest, v.jobSig))
+      throw new StatementSignatureInvalidError('recovered job statement not signed by its actor', v)
     this.#remember(v.phase, v.job, v.digest, v.jobSig)
-    if (!this.#heldData.has(`${v.phase}/${v.job}`)) this.#heldData.set(`${v.phase}/${v.job}`, { digest: v.digest, jobSig: v.jobSig, data: v.data })
+    if (!this.#heldData.has(`${v.phase}/${v.job}`))
+      this.#heldData.set(`${v.phase}/${v.job}`, { digest: v.digest, jobSig: v.jobSig, data: v.data })
     const ch = this.machine.channel(v.phase, v.job, this.me)
     if (ch === undefined) return
     const state = this.machine.channelState(ch.index)
@@ -846,7 +1006,9 @@ class Engine<A> implements PopNode {
 
   #sendStatus(to: number): void {
     const closed = new Uint8Array(Math.ceil(this.#c.channels.length / 8))
-    for (const ch of this.#c.channels) if (this.machine.channelState(ch.index) === 'closed') closed[ch.index >> 3] = (closed[ch.index >> 3] as number) | (1 << (ch.index & 7))
+    for (const ch of this.#c.channels)
+      if (this.machine.channelState(ch.index) === 'closed')
+        closed[ch.index >> 3] = (closed[ch.index >> 3] as number) | (1 << (ch.index & 7))
     const faulty = new Uint8Array(Math.ceil(this.#n / 8))
     for (const f of this.faulty) faulty[f >> 3] = (faulty[f >> 3] as number) | (1 << (f & 7))
     this.#sendControl(to, 'StatusResponse', {
@@ -859,20 +1021,31 @@ class Engine<A> implements PopNode {
   }
 
   #onStatusRequest(sender: number, v: PayloadOf<'StatusRequest'>): void {
-    this.#ack[sender] = Math.max(this.#ack[sender] as number, Math.min(v.expectFrom, (this.#send[sender] as SendStream).nextSeq))
+    this.#ack[sender] = Math.max(
+      this.#ack[sender] as number,
+      Math.min(v.expectFrom, (this.#send[sender] as SendStream).nextSeq),
+    )
     ;(this.#recv[sender] as ReceiveStream).announce(v.head)
     this.#sendStatus(sender)
   }
 
   #onStatusResponse(sender: number, v: PayloadOf<'StatusResponse'>): void {
-    this.#ack[sender] = Math.max(this.#ack[sender] as number, Math.min(v.expectFrom, (this.#send[sender] as SendStream).nextSeq))
+    this.#ack[sender] = Math.max(
+      this.#ack[sender] as number,
+      Math.min(v.expectFrom, (this.#send[sender] as SendStream).nextSeq),
+    )
     ;(this.#recv[sender] as ReceiveStream).announce(v.head)
     const bits = (bytes: Uint8Array, count: number) => {
       const out: number[] = []
       for (let i = 0; i < count; i++) if (((bytes[i >> 3] ?? 0) >> (i & 7)) & 1) out.push(i)
       return out
     }
-    const status: ChannelStatus = { party: sender, closed: bits(v.closed, this.#c.channels.length), faulty: bits(v.faulty, this.#n), expectFrom: v.expectFrom }
+    const status: ChannelStatus = {
+      party: sender,
+      closed: bits(v.closed, this.#c.channels.length),
+      faulty: bits(v.faulty, this.#n),
+      expectFrom: v.expectFrom,
+    }
     const waiters = this.#statusWaiters.get(sender) ?? []
     this.#statusWaiters.delete(sender)
     for (const w of waiters) w(status)
@@ -884,7 +1057,12 @@ class Engine<A> implements PopNode {
     this.#lastProbe[to] = this.#ports.clock.now()
     this.stats.retransmitRequestsSent++
     this.#emit({ type: 'retransmit-request', to, expectFrom: inbound.expectFrom, missing })
-    this.#sendControl(to, 'RetransmitRequest', { counter: this.#nextCounter(), expectFrom: inbound.expectFrom, head: (this.#send[to] as SendStream).head, missing })
+    this.#sendControl(to, 'RetransmitRequest', {
+      counter: this.#nextCounter(),
+      expectFrom: inbound.expectFrom,
+      head: (this.#send[to] as SendStream).head,
+      missing,
+    })
   }
 
   // ---- the stall check -------------------------------------------------------------------

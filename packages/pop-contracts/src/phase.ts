@@ -64,7 +64,8 @@ export class PhaseMachine {
   close(phase: number, job: number, recipient: number): number[] {
     const c = this.channel(phase, job, recipient)
     if (c === undefined) throw new NoSuchChannelError('the contract has no such channel', { phase, job, recipient })
-    if (!this.isPhaseOpen(phase)) throw new PhaseNotOpenError('the channel belongs to a phase that is not open', { phase, job, recipient })
+    if (!this.isPhaseOpen(phase))
+      throw new PhaseNotOpenError('the channel belongs to a phase that is not open', { phase, job, recipient })
     const s = this.#state[c.index]
     if (s !== undefined) throw new ChannelClosedError(`the channel is already ${s}`, { phase, job, recipient })
     this.#state[c.index] = 'closed'
@@ -77,7 +78,8 @@ export class PhaseMachine {
    */
   voidParty(party: number): number[] {
     for (const c of this.contract.channels) {
-      if ((c.actor === party || c.recipient === party) && this.#state[c.index] === undefined) this.#state[c.index] = 'void'
+      if ((c.actor === party || c.recipient === party) && this.#state[c.index] === undefined)
+        this.#state[c.index] = 'void'
     }
     return this.#open ? this.#advance(false) : []
   }
@@ -100,7 +102,9 @@ export class PhaseMachine {
   }
   /** A job is executed (earns its hours) when every channel closed and it was not contradicted. */
   jobExecuted(phase: number, job: number): boolean {
-    return !this.isContradicted(phase, job) && this.jobChannels(phase, job).every((c) => this.#state[c.index] === 'closed')
+    return (
+      !this.isContradicted(phase, job) && this.jobChannels(phase, job).every((c) => this.#state[c.index] === 'closed')
+    )
   }
   /** "executed" when the party acts in the phase and all its jobs there are executed; else "waiting". */
   partyState(phase: number, party: number): PartyPhaseState {

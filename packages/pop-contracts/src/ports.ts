@@ -16,7 +16,10 @@ export function systemRandom(): Random {
     bytes: (n) => cryptoRandomBytes(n),
     float: () => {
       const b = cryptoRandomBytes(4)
-      return ((((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number)) >>> 0) / 2 ** 32
+      return (
+        ((((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number)) >>> 0) /
+        2 ** 32
+      )
     },
   }
 }
@@ -104,7 +107,11 @@ export function virtualClock(start = 0): VirtualClock {
     setTimeout(callback, ms): TimerHandle {
       const t: Timer = { due: now + Math.max(0, ms), order: order++, callback, live: true }
       timers.push(t)
-      return { cancel: () => void (t.live = false) }
+      return {
+        cancel: () => {
+          t.live = false
+        },
+      }
     },
     sleep: (ms) => new Promise((resolve) => clock.setTimeout(resolve, ms)),
     async advance(ms) {

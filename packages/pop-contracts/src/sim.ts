@@ -5,7 +5,14 @@ import type { Transport, VirtualClock } from '@atmosphere/interfaces'
 import { sha256 } from '@noble/hashes/sha2.js'
 import type { Contract } from './contract.js'
 import { bytesToHex, type Identity } from './identity.js'
-import { type ContractOutcome, type Misbehaviour, type PopEvent, type PopNode, type PopParams, popNode } from './node.js'
+import {
+  type ContractOutcome,
+  type Misbehaviour,
+  type PopEvent,
+  type PopNode,
+  type PopParams,
+  popNode,
+} from './node.js'
 import { type Random, seededRandom, virtualClock } from './ports.js'
 
 /** Faults injected on every datagram, each with its own probability. */
@@ -19,6 +26,8 @@ export interface ChannelFaults {
   readonly tamper?: number
   /** Base one-way latency. */
   readonly latencyMs?: number
+  /** Drops a datagram when this returns true (targeted faults; also a tap that sees every datagram). */
+  readonly drop?: (from: string, to: string, bytes: Uint8Array) => boolean
 }
 
 /** Counters of the simulated network. */
@@ -69,7 +78,7 @@ export function simNetwork(clock: VirtualClock, random: Random, faults: ChannelF
         localAddress: address,
         async send(to, message) {
           stats.sent++
-          if (random.float() < (faults.loss ?? 0)) {
+          if (faults.drop?.(address, to, message) === true || random.float() < (faults.loss ?? 0)) {
             stats.lost++
             return
           }
@@ -108,6 +117,8 @@ export interface SimulationOptions {
   readonly params?: Partial<PopParams>
   /** Virtual time limit. */
   readonly maxTimeMs?: number
+  /** Called after the nodes started, before time moves: schedule injections here. */
+  readonly setup?: (ctx: { readonly clock: VirtualClock; readonly network: SimNetwork; readonly nodes: readonly PopNode[] }) => void
 }
 
 /** A simulation run's result. */
@@ -142,6 +153,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     })({ transport: network.endpoint(endpoints[i] as string), clock, random }),
   )
   for (const node of nodes) node.start()
+  options.setup?.({ clock, network, nodes })
   const limit = options.maxTimeMs ?? 120_000
   const finished = () => nodes.every((node, i) => node.isClosed || nodes.some((o) => o.faulty.has(i)))
   while (clock.now() < limit && !finished()) {

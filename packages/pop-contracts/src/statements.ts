@@ -15,16 +15,34 @@ function jobMessage(contract: Contract, phase: number, job: number, digest: Uint
 }
 
 /** Actor's statement "for (phase, job) I delivered the data with this SHA-256 digest". */
-export function signJob(secretKey: Uint8Array, contract: Contract, phase: number, job: number, digest: Uint8Array): Uint8Array {
+export function signJob(
+  secretKey: Uint8Array,
+  contract: Contract,
+  phase: number,
+  job: number,
+  digest: Uint8Array,
+): Uint8Array {
   return signStatement(secretKey, JOB_DOMAIN, jobMessage(contract, phase, job, digest))
 }
-export function verifyJob(contract: Contract, phase: number, job: number, digest: Uint8Array, sig: Uint8Array): boolean {
+export function verifyJob(
+  contract: Contract,
+  phase: number,
+  job: number,
+  digest: Uint8Array,
+  sig: Uint8Array,
+): boolean {
   const actor = contract.phases[phase]?.jobs[job]?.actor
   const key = actor === undefined ? undefined : contract.parties[actor]
   return key !== undefined && verifyStatement(key, JOB_DOMAIN, jobMessage(contract, phase, job, digest), sig)
 }
 
-function receiptMessage(contract: Contract, phase: number, job: number, recipient: number, digest: Uint8Array): Uint8Array {
+function receiptMessage(
+  contract: Contract,
+  phase: number,
+  job: number,
+  recipient: number,
+  digest: Uint8Array,
+): Uint8Array {
   return concat(contract.hash, Uint8Array.of(phase, job, recipient), digest)
 }
 /** Recipient's statement "my input channel for (phase, job) closed on data with this digest". */
@@ -38,18 +56,41 @@ export function signReceipt(
 ): Uint8Array {
   return signStatement(secretKey, RECEIPT_DOMAIN, receiptMessage(contract, phase, job, recipient, digest))
 }
-export function verifyReceipt(contract: Contract, phase: number, job: number, recipient: number, digest: Uint8Array, sig: Uint8Array): boolean {
+export function verifyReceipt(
+  contract: Contract,
+  phase: number,
+  job: number,
+  recipient: number,
+  digest: Uint8Array,
+  sig: Uint8Array,
+): boolean {
   const key = contract.parties[recipient]
-  return key !== undefined && verifyStatement(key, RECEIPT_DOMAIN, receiptMessage(contract, phase, job, recipient, digest), sig)
+  return (
+    key !== undefined &&
+    verifyStatement(key, RECEIPT_DOMAIN, receiptMessage(contract, phase, job, recipient, digest), sig)
+  )
 }
 
 function voteMessage(contract: Contract, accusation: Uint8Array, subject: number, guilty: boolean): Uint8Array {
   return concat(contract.hash, accusation, Uint8Array.of(subject, guilty ? 1 : 0))
 }
-export function signVote(secretKey: Uint8Array, contract: Contract, accusation: Uint8Array, subject: number, guilty: boolean): Uint8Array {
+export function signVote(
+  secretKey: Uint8Array,
+  contract: Contract,
+  accusation: Uint8Array,
+  subject: number,
+  guilty: boolean,
+): Uint8Array {
   return signStatement(secretKey, VOTE_DOMAIN, voteMessage(contract, accusation, subject, guilty))
 }
-export function verifyVote(contract: Contract, voter: number, accusation: Uint8Array, subject: number, guilty: boolean, sig: Uint8Array): boolean {
+export function verifyVote(
+  contract: Contract,
+  voter: number,
+  accusation: Uint8Array,
+  subject: number,
+  guilty: boolean,
+  sig: Uint8Array,
+): boolean {
   const key = contract.parties[voter]
   return key !== undefined && verifyStatement(key, VOTE_DOMAIN, voteMessage(contract, accusation, subject, guilty), sig)
 }
@@ -85,11 +126,16 @@ export function normalizeViolation(e: ViolationEvidence): ViolationEvidence {
 /** Throws {@link InvalidEvidenceError} unless the evidence proves the subject signed two different digests for one job. */
 export function checkViolation(contract: Contract, e: ViolationEvidence): void {
   const job = contract.phases[e.phase]?.jobs[e.job]
-  if (job === undefined) throw new InvalidEvidenceError('evidence names a job the contract does not have', { phase: e.phase, job: e.job })
-  if (job.actor !== e.subject) throw new InvalidEvidenceError('the accused party is not the actor of the job', e.subject)
-  if (equalBytes(e.digestA, e.digestB)) throw new InvalidEvidenceError('the two statements are identical, not contradictory', e.digestA)
-  if (!verifyJob(contract, e.phase, e.job, e.digestA, e.sigA)) throw new InvalidEvidenceError('first statement is not signed by the actor', e.sigA)
-  if (!verifyJob(contract, e.phase, e.job, e.digestB, e.sigB)) throw new InvalidEvidenceError('second statement is not signed by the actor', e.sigB)
+  if (job === undefined)
+    throw new InvalidEvidenceError('evidence names a job the contract does not have', { phase: e.phase, job: e.job })
+  if (job.actor !== e.subject)
+    throw new InvalidEvidenceError('the accused party is not the actor of the job', e.subject)
+  if (equalBytes(e.digestA, e.digestB))
+    throw new InvalidEvidenceError('the two statements are identical, not contradictory', e.digestA)
+  if (!verifyJob(contract, e.phase, e.job, e.digestA, e.sigA))
+    throw new InvalidEvidenceError('first statement is not signed by the actor', e.sigA)
+  if (!verifyJob(contract, e.phase, e.job, e.digestB, e.sigB))
+    throw new InvalidEvidenceError('second statement is not signed by the actor', e.sigB)
 }
 
 /** Lexicographic byte comparison. */
@@ -109,6 +155,8 @@ export function convictionThreshold(parties: number): number {
 export function hoursDigest(hours: readonly number[]): Uint8Array {
   const bytes = new Uint8Array(hours.length * 4)
   const view = new DataView(bytes.buffer)
-  hours.forEach((h, i) => view.setUint32(i * 4, h))
+  hours.forEach((h, i) => {
+    view.setUint32(i * 4, h)
+  })
   return sha256(bytes)
 }

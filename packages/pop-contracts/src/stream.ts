@@ -75,7 +75,11 @@ export class ReceiveStream {
     }
     const before = this.#seen.get(seq - 1)
     if (seq === 1 ? prevCrc !== 0 : before !== undefined && before.crc !== prevCrc) {
-      throw new ChainBrokenError('prevCrc does not match the CRC of the previous unit', { seq, prevCrc, expected: seq === 1 ? 0 : before?.crc })
+      throw new ChainBrokenError('prevCrc does not match the CRC of the previous unit', {
+        seq,
+        prevCrc,
+        expected: seq === 1 ? 0 : before?.crc,
+      })
     }
     const after = this.#seen.get(seq + 1)
     if (after !== undefined && after.prevCrc !== crc) {

@@ -94,7 +94,14 @@ export interface EncodedUnit {
 export function encodeUnit(fields: UnitFields, payload: Uint8Array, secretKey: Uint8Array): EncodedUnit {
   if (payload.length > MAX_PAYLOAD) throw new MalformedUnitError(`payload exceeds ${MAX_PAYLOAD} bytes`, payload.length)
   const flags = isControlType(fields.type) ? FLAG_CONTROL : 0
-  const base = { magic: MAGIC, version: VERSION, flags, contract: fields.contract, sender: fields.sender, seq: fields.seq }
+  const base = {
+    magic: MAGIC,
+    version: VERSION,
+    flags,
+    contract: fields.contract,
+    sender: fields.sender,
+    seq: fields.seq,
+  }
   const header = serialize(headerLayout, {
     ...base,
     part: PART_HEADER,
@@ -136,24 +143,29 @@ export type DecodedHalf =
 
 /** Decodes one datagram; throws {@link MalformedUnitError} naming the field and offset. */
 export function decodeHalf(bytes: Uint8Array): DecodedHalf {
-  if (bytes.length < PREFIX_SIZE) throw new MalformedUnitError(`datagram shorter than the ${PREFIX_SIZE}-byte prefix`, bytes.length)
+  if (bytes.length < PREFIX_SIZE)
+    throw new MalformedUnitError(`datagram shorter than the ${PREFIX_SIZE}-byte prefix`, bytes.length)
   const magic = ((bytes[0] as number) << 8) | (bytes[1] as number)
   if (magic !== MAGIC) throw new MalformedUnitError('field magic at offset 0: expected 0x506f', magic)
   if (bytes[2] !== VERSION) throw new MalformedUnitError(`field version at offset 2: expected ${VERSION}`, bytes[2])
   const flags = bytes[4] as number
   if ((flags & ~FLAG_CONTROL) !== 0) throw new MalformedUnitError('field flags at offset 4: reserved bits set', flags)
   if (bytes[3] === PART_HEADER) {
-    if (bytes.length !== HEADER_SIZE) throw new MalformedUnitError(`header datagram must be ${HEADER_SIZE} bytes`, bytes.length)
+    if (bytes.length !== HEADER_SIZE)
+      throw new MalformedUnitError(`header datagram must be ${HEADER_SIZE} bytes`, bytes.length)
     const header = deserialize(headerLayout, bytes)
-    if (unitTypeName(header.type) === undefined) throw new MalformedUnitError('field type at offset 105: unknown unit type', header.type)
+    if (unitTypeName(header.type) === undefined)
+      throw new MalformedUnitError('field type at offset 105: unknown unit type', header.type)
     if (isControlType(header.type) !== ((flags & FLAG_CONTROL) !== 0)) {
       throw new MalformedUnitError('field flags at offset 4: control bit disagrees with the unit type', flags)
     }
-    if (header.payloadLength > MAX_PAYLOAD) throw new MalformedUnitError('field payloadLength at offset 106: too large', header.payloadLength)
+    if (header.payloadLength > MAX_PAYLOAD)
+      throw new MalformedUnitError('field payloadLength at offset 106: too large', header.payloadLength)
     return { part: 'header', header, raw: bytes }
   }
   if (bytes[3] === PART_PAYLOAD) {
-    if (bytes.length > PREFIX_SIZE + MAX_PAYLOAD) throw new MalformedUnitError('payload datagram too large', bytes.length)
+    if (bytes.length > PREFIX_SIZE + MAX_PAYLOAD)
+      throw new MalformedUnitError('payload datagram too large', bytes.length)
     return { part: 'payload', datagram: deserialize(payloadDatagramLayout, bytes) }
   }
   throw new MalformedUnitError('field part at offset 3: expected 1 (header) or 2 (payload)', bytes[3])
@@ -162,7 +174,8 @@ export function decodeHalf(bytes: Uint8Array): DecodedHalf {
 // ---- payloads --------------------------------------------------------------------------
 
 const u8 = <const N extends string>(name: N) => ({ name, binary: 'uint', size: 1 }) as const
-const b = <const N extends string, const S extends number>(name: N, size: S) => ({ name, binary: 'bytes', size }) as const
+const b = <const N extends string, const S extends number>(name: N, size: S) =>
+  ({ name, binary: 'bytes', size }) as const
 
 export const payloadLayouts = {
   Signature: [b('signature', 64)],

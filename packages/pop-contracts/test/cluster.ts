@@ -39,7 +39,10 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterResult> {
   const proxy = await createFaultProxy(n, { faults: o.faults ?? {}, seed: o.seed ?? 1 })
   const dir = mkdtempSync(join(tmpdir(), 'pop-cluster-'))
   const file = join(dir, 'deployment.json')
-  writeFileSync(file, JSON.stringify({ contract: contractToJson(o.contract), endpoints: proxy.ports.map((p) => `127.0.0.1:${p}`) }))
+  writeFileSync(
+    file,
+    JSON.stringify({ contract: contractToJson(o.contract), endpoints: proxy.ports.map((p) => `127.0.0.1:${p}`) }),
+  )
   const logs: LogLine[][] = o.identities.map(() => [])
   let listening = 0
   let readyResolve: () => void = () => {}
@@ -48,7 +51,17 @@ export async function runCluster(o: ClusterOptions): Promise<ClusterResult> {
   })
   const timeout = o.timeoutMs ?? 60_000
   const exits = o.identities.map((id, i) => {
-    const args = [CLI, '--deployment', file, '--secret', bytesToHex(id.secretKey), '--timeout', String(timeout), '--linger', '3000']
+    const args = [
+      CLI,
+      '--deployment',
+      file,
+      '--secret',
+      bytesToHex(id.secretKey),
+      '--timeout',
+      String(timeout),
+      '--linger',
+      '3000',
+    ]
     const m = o.misbehave?.[i]
     if (m !== undefined) args.push('--misbehave', JSON.stringify(m))
     if (o.params !== undefined) args.push('--params', JSON.stringify(o.params))

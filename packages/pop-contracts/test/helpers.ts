@@ -1,7 +1,8 @@
 // Shared fixtures: deterministic identities and the paper's example contract.
-import { type Identity, identityFromSecret } from '../src/identity.js'
-import { paperExample } from '../src/example.js'
+
 import type { Contract } from '../src/contract.js'
+import { paperExample } from '../src/example.js'
+import { type Identity, identityFromSecret } from '../src/identity.js'
 
 /** Identity number `i`: secret key = 32 bytes of (i + 1). Deterministic, for tests only. */
 export function testIdentity(i: number): Identity {

@@ -13,7 +13,9 @@ import { realClock, systemRandom } from '../ports.js'
 import { createUdpTransport } from './udp.js'
 
 function log(record: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify(record, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))}\n`)
+  process.stdout.write(
+    `${JSON.stringify(record, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))}\n`,
+  )
 }
 
 async function main(): Promise<number> {
@@ -34,7 +36,11 @@ async function main(): Promise<number> {
   const deployment = JSON.parse(readFileSync(values.deployment, 'utf8')) as { contract: unknown; endpoints: unknown }
   const contract = contractFromJson(deployment.contract)
   const endpoints = deployment.endpoints
-  if (!Array.isArray(endpoints) || endpoints.length !== contract.parties.length || !endpoints.every((e) => typeof e === 'string')) {
+  if (
+    !Array.isArray(endpoints) ||
+    endpoints.length !== contract.parties.length ||
+    !endpoints.every((e) => typeof e === 'string')
+  ) {
     throw new DeploymentInvalidError('endpoints must list one "host:port" per party', endpoints)
   }
   const identity = identityFromSecret(hexToBytes(values.secret))
@@ -84,7 +90,11 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    log({ type: 'fatal', error: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) })
+    log({
+      type: 'fatal',
+      error: error instanceof Error ? error.name : 'Error',
+      message: error instanceof Error ? error.message : String(error),
+    })
     process.exit(2)
   },
 )

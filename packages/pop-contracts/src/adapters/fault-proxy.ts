@@ -2,8 +2,8 @@
 // port i is forwarded to party i's real port, after seeded loss, duplication, reordering and
 // tampering. Also records what it forwards and can inject datagrams (forgeries, replays).
 import { createSocket, type Socket } from 'node:dgram'
-import type { ChannelFaults, NetworkStats } from '../sim.js'
 import { type Random, seededRandom } from '../ports.js'
+import type { ChannelFaults, NetworkStats } from '../sim.js'
 
 export interface FaultProxy {
   /** Proxy port of each party: put these in the deployment's endpoints. */
@@ -19,7 +19,10 @@ export interface FaultProxy {
   close(): Promise<void>
 }
 
-export async function createFaultProxy(parties: number, options: { faults?: ChannelFaults; seed?: number; random?: Random } = {}): Promise<FaultProxy> {
+export async function createFaultProxy(
+  parties: number,
+  options: { faults?: ChannelFaults; seed?: number; random?: Random } = {},
+): Promise<FaultProxy> {
   const random = options.random ?? seededRandom(options.seed ?? 1)
   let faults: ChannelFaults = options.faults ?? {}
   const stats: NetworkStats = { sent: 0, delivered: 0, lost: 0, duplicated: 0, reordered: 0, tampered: 0 }
@@ -88,7 +91,9 @@ export async function createFaultProxy(parties: number, options: { faults?: Chan
     inject(i, bytes) {
       const port = targets[i]
       if (port === undefined) return Promise.reject(new Error(`party ${i} has no target yet`))
-      return new Promise((resolve, reject) => (sockets[i] as Socket).send(bytes, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())))
+      return new Promise((resolve, reject) =>
+        (sockets[i] as Socket).send(bytes, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())),
+      )
     },
     async close() {
       closed = true

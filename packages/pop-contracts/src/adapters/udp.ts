@@ -14,7 +14,8 @@ export interface UdpTransport extends Transport<string> {
 export function parseAddress(address: string): { host: string; port: number } {
   const at = address.lastIndexOf(':')
   const port = Number(address.slice(at + 1))
-  if (at <= 0 || !Number.isInteger(port) || port < 1 || port > 65535) throw new DeploymentInvalidError('address must be host:port', address)
+  if (at <= 0 || !Number.isInteger(port) || port < 1 || port > 65535)
+    throw new DeploymentInvalidError('address must be host:port', address)
   return { host: address.slice(0, at), port }
 }
 
