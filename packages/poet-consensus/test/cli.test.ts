@@ -1,0 +1,34 @@
+import { execFile } from 'node:child_process'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import test from 'ava'
+import { SimulatorOptionError, parseArgs } from '../src/index.js'
+
+const run = promisify(execFile)
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'bin', 'poet-sim.js')
+
+test('poet-sim prints a JSON report in a real process', async (t) => {
+  const { stdout } = await run(process.execPath, [bin, '--validators', '20', '--blocks', '300', '--delay-ms', '200', '--adversary', 'early-claim:1', '--seed', '7'], { timeout: 60_000 })
+  const report = JSON.parse(stdout)
+  t.is(report.blocks, 300)
+  t.is(report.validators, 20)
+  t.is(report.adversaries[0].kind, 'early-claim')
+  t.true(report.adversaries[0].rejected > 0)
+  t.is(typeof report.winShares.chiSquarePValue, 'number')
+})
+
+test('poet-sim rejects a bad option with exit code 2 and a typed message', async (t) => {
+  const error = await t.throwsAsync(run(process.execPath, [bin, '--adversary', 'bribe:1'], { timeout: 60_000 }))
+  t.is((error as unknown as { code: number }).code, 2)
+  t.regex((error as unknown as { stderr: string }).stderr, /SimulatorOptionError/)
+})
+
+test('argument parsing', (t) => {
+  const o = parseArgs(['--validators', '100', '--blocks', '10000', '--delay-ms', '200', '--adversary', 'early-claim:1', '--seed', '7', '--set', 'ztestMinimumWinCount=9'])
+  t.is(o.validators, 100)
+  t.deepEqual(o.adversaries, [{ kind: 'early-claim', count: 1 }])
+  t.deepEqual(o.settings, { ztestMinimumWinCount: 9 })
+  t.throws(() => parseArgs(['--blocks', 'many']), { instanceOf: SimulatorOptionError })
+  t.throws(() => parseArgs(['--set', 'nope=1']), { instanceOf: SimulatorOptionError })
+})

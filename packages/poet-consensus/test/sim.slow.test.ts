@@ -1,0 +1,74 @@
+import test from 'ava'
+import { ADVERSARY_KINDS, simulate, simulateFull } from '../src/index.js'
+
+test('50 honest validators, 10,000 blocks: equal win shares (chi-square p > 0.01), interval within 10% of target', (t) => {
+  const r = simulate({ validators: 50, blocks: 10_000, delayMs: 200, seed: 7 })
+  t.is(r.blocks, 10_000)
+  t.false(r.stalled)
+  t.true(r.winShares.chiSquarePValue > 0.01, `p = ${r.winShares.chiSquarePValue}`)
+  t.true(Math.abs(r.interval.ratioToTarget - 1) < 0.1, `interval ratio ${r.interval.ratioToTarget}`)
+  t.is(r.honest.falseRejections, 0)
+  t.is(r.honest.blacklisted, 0)
+  t.true(r.forks.forkRate < 0.05)
+})
+
+test('the z-test catches a validator whose enclave draws 3x shorter waits', (t) => {
+  const r = simulate({ validators: 20, blocks: 3000, delayMs: 200, seed: 3, adversaries: [{ kind: 'compromised', count: 1 }], compromisedFactor: 1 / 3, blacklist: { strikes: 1_000_000 } })
+  // Strikes are disabled so every over-winning claim meets the z-test, not the blacklist.
+  const adversary = r.adversaries[0]
+  t.truthy(adversary)
+  t.true((adversary?.reasons.ztest ?? 0) > 0)
+})
+
+test('every adversary type is rejected and blacklisted in the statistical simulator', (t) => {
+  const r = simulate({ validators: 100, blocks: 2000, delayMs: 200, seed: 7, adversaries: ADVERSARY_KINDS.map((kind) => ({ kind, count: 1 })) })
+  for (const a of r.adversaries) {
+    t.true(a.rejected > 0, `${a.kind} never rejected`)
+    t.not(a.blacklistedAtHeight, null, `${a.kind} never blacklisted`)
+    t.true(a.inChain <= 60, `${a.kind} got ${a.inChain} blocks in`)
+  }
+  t.is(r.honest.falseRejections, 0)
+  t.is(r.honest.blacklisted, 0)
+})
+
+test('the simulator is deterministic: same seed, same report', (t) => {
+  const opts = { validators: 30, blocks: 500, delayMs: 300, seed: 11, adversaries: [{ kind: 'forge' as const, count: 1 }] }
+  const { wallMs: _a, ...one } = simulate(opts)
+  const { wallMs: _b, ...two } = simulate(opts)
+  t.deepEqual(one, two)
+  const { wallMs: _c, ...other } = simulate({ ...opts, seed: 12 })
+  t.notDeepEqual(one, other)
+})
+
+test('z-test small-network false positives: 1–2 validators halt under the defaults, not with the documented settings', (t) => {
+  for (const n of [1, 2]) {
+    const r = simulate({ validators: n, blocks: 3000, delayMs: 200, seed: 7 })
+    t.true(r.stalled, `${n} validators did not halt`)
+    t.true((r.honest.selfRefusals.ztest ?? 0) > 0)
+  }
+  const relaxed = { ztestMinimumWinCount: 1_000_000, keyBlockClaimLimit: 1_000_000 }
+  for (const n of [1, 2, 3]) {
+    const r = simulate({ validators: n, blocks: 3000, delayMs: 200, seed: 7, settings: relaxed })
+    t.false(r.stalled)
+    t.is(r.honest.selfRefusals.ztest ?? 0, 0)
+  }
+})
+
+test('full engines with real certificates: every adversary type is rejected or blacklisted, honest blocks never', async (t) => {
+  const r = await simulateFull({
+    validators: 10,
+    blocks: 40,
+    delayMs: 200,
+    seed: 7,
+    settings: { populationEstimateSampleSize: 10, initialWaitTime: 200 },
+    adversaries: ADVERSARY_KINDS.map((kind) => ({ kind, count: 1 })),
+  })
+  t.false(r.stalled)
+  t.is(r.blocks, 40)
+  for (const a of r.adversaries) {
+    t.true(a.rejected > 0 || a.published === 0, `${a.kind}: ${JSON.stringify(a)}`)
+    if (a.kind !== 'withhold') t.not(a.blacklistedAtHeight, null, `${a.kind} never blacklisted`)
+  }
+  t.is(r.honest.falseRejections, 0)
+  t.is(r.honest.blacklisted, 0)
+})
