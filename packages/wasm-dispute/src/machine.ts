@@ -229,6 +229,7 @@ export class Machine {
     if (this.status !== Status.Returned) return []
     const func = this.entryFunc()
     const rs = func.code.type.results
+    if (this.sp < rs.length) return []
     return rs.map((t, i) => readSlot(this.ostk, this.sp - rs.length + i, t))
   }
 

@@ -1,0 +1,39 @@
+// Sample programs used by the examples, the CLI demo, the tests and the benchmarks.
+import { buildModule, op, sleb } from '../src/builder.js'
+
+const I32 = 0x7f
+
+/**
+ * `work(n)`: a loop of n iterations mixing arithmetic and memory traffic:
+ * acc = acc * 31 + i; mem[(i * 4) & 0xfffc] = acc; returns acc.
+ */
+export function workModule(): Uint8Array {
+  return buildModule({
+    memory: { min: 1, max: 16, export: 'memory' },
+    funcs: [
+      {
+        export: 'work',
+        params: [I32],
+        results: [I32],
+        locals: [I32, I32],
+        body: [
+          op.block, 0x40,
+          op.loop, 0x40,
+          // if (i >= n) break
+          op.local_get, 1, op.local_get, 0, 0x4f /* i32.ge_u */, op.br_if, 1,
+          // acc = acc * 31 + i
+          op.local_get, 2, op.i32_const, ...sleb(31), op.i32_mul, op.local_get, 1, op.i32_add, op.local_set, 2,
+          // mem[(i*4) & 0xfffc] = acc
+          op.local_get, 1, op.i32_const, ...sleb(4), op.i32_mul, op.i32_const, ...sleb(0xfffc), op.i32_and,
+          op.local_get, 2, op.i32_store, 2, 0,
+          // i++
+          op.local_get, 1, op.i32_const, 1, op.i32_add, op.local_set, 1,
+          op.br, 0,
+          op.end,
+          op.end,
+          op.local_get, 2,
+        ],
+      },
+    ],
+  })
+}
