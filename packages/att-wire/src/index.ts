@@ -10,6 +10,8 @@
  * decodeAttFrame(bytes).payload // Uint8Array [1, 2]
  * ```
  */
+
+export * from './clock.js'
 export * from './codec/codec.js'
 export * from './codec/items.js'
 export * from './connection/handshake.js'
@@ -27,4 +29,3 @@ export * from './layouts/share.js'
 export * from './layouts/tptp.js'
 export * from './negotiation.js'
 export * from './session/session.js'
-export * from './clock.js'

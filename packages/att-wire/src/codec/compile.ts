@@ -62,6 +62,7 @@ const helpers = {
 }
 
 const q = JSON.stringify
+const join = (path: string, name: string) => (path ? `${path}.${name}` : name)
 
 function isUintArray(x: unknown): x is Uint8Array {
   return x instanceof Uint8Array
@@ -202,7 +203,7 @@ function decBytes(g: Gen, item: AnyItem, path: string, end: string): { code: str
   } else if (lengthSize !== undefined) {
     const little = item['lengthEndianness'] === 'little'
     const len = g.v('n')
-    code += `if(o+${lengthSize}>${end})throw H.trunc(${q(`${path}.length`)},o,${lengthSize},${end}-o);const ${len}=${readUint(lengthSize, little, 'o')};o+=${lengthSize};if(o+${len}>${end})throw H.trunc(${q(path)},o,${len},${end}-o);const ${e}=o+${len};`
+    code += `if(o+${lengthSize}>${end})throw H.trunc(${q(join(path, 'length'))},o,${lengthSize},${end}-o);const ${len}=${readUint(lengthSize, little, 'o')};o+=${lengthSize};if(o+${len}>${end})throw H.trunc(${q(path)},o,${len},${end}-o);const ${e}=o+${len};`
   } else if (layout !== undefined) {
     // Sub-layout consumes what it needs from the enclosing extent.
     bounded = false
@@ -222,7 +223,7 @@ function decBytes(g: Gen, item: AnyItem, path: string, end: string): { code: str
     const raw = g.v('r')
     if (meta?.kind === 'perLength') {
       // Inline T.125 PER length determinant + content.
-      code += `if(o>=${e})throw H.trunc(${q(`${path}.length`)},o,1,0);let ${raw}=b[o];let h${raw}=1;if(${raw}&128){if(${raw}&64)throw H.malformed(${q(`${path}.length`)},o,'PER length below 0xc0 (no fragmentation)',${raw});if(o+1>=${e})throw H.trunc(${q(`${path}.length`)},o,2,${e}-o);${raw}=((${raw}&63)<<8)|b[o+1];h${raw}=2;if(${raw}<128)throw H.malformed(${q(`${path}.length`)},o,'the one-byte PER form for lengths below 0x80',${raw});}if(${e}-o-h${raw}!==${raw})throw H.length(${q(`${path}.length`)},o,${raw}+' content bytes after the PER length',${e}-o-h${raw});o+=h${raw};const v${raw}=b.subarray(o,${e});o=${e};`
+      code += `if(o>=${e})throw H.trunc(${q(join(path, 'length'))},o,1,0);let ${raw}=b[o];let h${raw}=1;if(${raw}&128){if(${raw}&64)throw H.malformed(${q(join(path, 'length'))},o,'PER length below 0xc0 (no fragmentation)',${raw});if(o+1>=${e})throw H.trunc(${q(join(path, 'length'))},o,2,${e}-o);${raw}=((${raw}&63)<<8)|b[o+1];h${raw}=2;if(${raw}<128)throw H.malformed(${q(join(path, 'length'))},o,'the one-byte PER form for lengths below 0x80',${raw});}if(${e}-o-h${raw}!==${raw})throw H.length(${q(join(path, 'length'))},o,${raw}+' content bytes after the PER length',${e}-o-h${raw});o+=h${raw};const v${raw}=b.subarray(o,${e});o=${e};`
       return { code, value: `v${raw}` }
     }
     code += `const ${raw}=b.subarray(o,${e});o=${e};`
@@ -256,7 +257,7 @@ function decArray(g: Gen, item: AnyItem, path: string, end: string): { code: str
   if (length !== undefined) code += `for(let i${a}=0;i${a}<${length};i${a}++){${body.code}${a}.push(${body.value});}`
   else if (lengthSize !== undefined) {
     const little = item['lengthEndianness'] === 'little'
-    code += `if(o+${lengthSize}>${end})throw H.trunc(${q(`${path}.length`)},o,${lengthSize},${end}-o);const c${a}=${readUint(lengthSize, little, 'o')};o+=${lengthSize};for(let i${a}=0;i${a}<c${a};i${a}++){${body.code}${a}.push(${body.value});}`
+    code += `if(o+${lengthSize}>${end})throw H.trunc(${q(join(path, 'length'))},o,${lengthSize},${end}-o);const c${a}=${readUint(lengthSize, little, 'o')};o+=${lengthSize};for(let i${a}=0;i${a}<c${a};i${a}++){${body.code}${a}.push(${body.value});}`
   } else code += `while(o<${end}){${body.code}${a}.push(${body.value});}`
   return { code, value: a }
 }
@@ -267,7 +268,7 @@ function decSwitch(g: Gen, item: AnyItem, path: string, end: string): { code: st
   const tag = (item['idTag'] as string | undefined) ?? 'id'
   const id = g.v('s')
   const out = g.v('w')
-  let code = `if(o+${idSize}>${end})throw H.trunc(${q(`${path}.${tag}`)},o,${idSize},${end}-o);const ${id}=${readUint(idSize, little, 'o')};o+=${idSize};let ${out};switch(${id}){`
+  let code = `if(o+${idSize}>${end})throw H.trunc(${q(join(path, tag))},o,${idSize},${end}-o);const ${id}=${readUint(idSize, little, 'o')};o+=${idSize};let ${out};switch(${id}){`
   const ids: number[] = []
   for (const [idSpec, layout] of item['layouts'] as [number | [number, unknown], Layout][]) {
     const [idNum, mapped] = Array.isArray(idSpec) ? idSpec : [idSpec, idSpec]
@@ -275,7 +276,7 @@ function decSwitch(g: Gen, item: AnyItem, path: string, end: string): { code: st
     const sub = decLayout(g, layout, path, end)
     code += `case ${idNum}:{${sub.code}${out}=${sub.value};${out}[${q(tag)}]=${g.k(mapped)};break;}`
   }
-  code += `default:throw H.range(${q(`${path}.${tag}`)},o-${idSize},${q(`one of ${ids.join('/')}`)},${id});}`
+  code += `default:throw H.range(${q(join(path, tag))},o-${idSize},${q(`one of ${ids.join('/')}`)},${id});}`
   return { code, value: out }
 }
 
@@ -429,7 +430,7 @@ function encSwitch(g: Gen, item: AnyItem, path: string, x: string): string {
     const [idNum, mapped] = Array.isArray(idSpec) ? idSpec : [idSpec, idSpec]
     code += `case ${q(mapped)}:{${ensure(idSize)}${writeUint(idSize, little, 'o', String(idNum))}o+=${idSize};${encLayout(g, layout, path, s)}break;}`
   }
-  code += `default:throw H.enc(${q(`${path}.${tag}`)},'a known variant',${s}[${q(tag)}]);}`
+  code += `default:throw H.enc(${q(join(path, tag))},'a known variant',${s}[${q(tag)}]);}`
   return code
 }
 

@@ -24,7 +24,8 @@ export type ItemMeta =
   | { readonly kind: 'perLength'; readonly max: number }
   | { readonly kind: 'berUint'; readonly min: number; readonly max: number }
   | { readonly kind: 'exactSize'; readonly size: number }
-  | { readonly kind: 'opaque' }
+  | { readonly kind: 'perLengthValue' }
+  | { readonly kind: 'utf16zSequence'; readonly names: readonly string[] }
 
 const registry = new WeakMap<object, ItemMeta>()
 
@@ -133,7 +134,7 @@ export const perLength = register(
       return n < 0x80 ? Uint8Array.of(n) : Uint8Array.of(0x80 | (n >> 8), n & 0xff)
     },
   } as const satisfies CustomConversion<Uint8Array, number>,
-  { kind: 'opaque' },
+  { kind: 'perLengthValue' },
 )
 
 /**
@@ -249,6 +250,6 @@ export function utf16zSequence<const N extends readonly string[]>(names: N) {
         return out
       },
     } as const satisfies CustomConversion<Uint8Array, Out>,
-    { kind: 'opaque' },
+    { kind: 'utf16zSequence', names },
   )
 }
