@@ -118,7 +118,11 @@ export interface SimulationOptions {
   /** Virtual time limit. */
   readonly maxTimeMs?: number
   /** Called after the nodes started, before time moves: schedule injections here. */
-  readonly setup?: (ctx: { readonly clock: VirtualClock; readonly network: SimNetwork; readonly nodes: readonly PopNode[] }) => void
+  readonly setup?: (ctx: {
+    readonly clock: VirtualClock
+    readonly network: SimNetwork
+    readonly nodes: readonly PopNode[]
+  }) => void
 }
 
 /** A simulation run's result. */

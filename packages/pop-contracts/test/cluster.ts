@@ -13,7 +13,7 @@ import type { ChannelFaults } from '../src/sim.js'
 
 export const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'adapters', 'cli.js')
 
-export type LogLine = { type: string; party: number; t: number; [k: string]: unknown }
+export type LogLine = { type: string; node: number; t: number; [k: string]: unknown }
 
 export interface ClusterResult {
   readonly logs: LogLine[][]

@@ -8,10 +8,9 @@ import { exampleContract, sixParties, testIdentity } from './helpers.js'
 const keys = Array.from({ length: 5 }, (_v, i) => testIdentity(i).publicKey)
 
 /** Random valid contracts over 2..5 parties. */
-const contractArb = fc
-  .integer({ min: 2, max: 5 })
-  .chain((n) =>
-    fc.array(
+const contractArb = fc.integer({ min: 2, max: 5 }).chain((n) =>
+  fc
+    .array(
       fc.array(
         fc
           .tuple(fc.nat(n - 1), fc.uniqueArray(fc.nat(n - 1), { minLength: 1, maxLength: n }), fc.nat(10))
@@ -19,58 +18,67 @@ const contractArb = fc
         { minLength: 1, maxLength: 3 },
       ),
       { minLength: 1, maxLength: 4 },
-    ).map((phases) =>
+    )
+    .map((phases) =>
       makeContract({
         nonce: new Uint8Array(16),
         parties: keys.slice(0, n),
-        phases: phases.map((jobs) => ({ jobs: jobs.map(([actor, rs, hours]) => ({ actor, for: rs, hours, action: 'a', deadlineMs: 100 })) })),
+        phases: phases.map((jobs) => ({
+          jobs: jobs.map(([actor, rs, hours]) => ({ actor, for: rs, hours, action: 'a', deadlineMs: 100 })),
+        })),
       }),
     ),
-  )
+)
 
 test('property: no channel closes before its phase opens, none closes twice, phases open in order', (t) => {
   t.notThrows(() =>
     fc.assert(
-      fc.property(contractArb, fc.array(fc.tuple(fc.nat(1000), fc.boolean()), { maxLength: 60 }), fc.boolean(), (contract, ops, openFirst) => {
-        const m = new PhaseMachine(contract)
-        const closed = new Set<number>()
-        const complete = (p: number) => contract.channels.filter((c) => c.phase === p).every((c) => closed.has(c.index))
-        const modelCurrent = () => {
-          let p = 0
-          while (p < contract.phases.length && complete(p)) p++
-          return p
-        }
-        if (openFirst) t.deepEqual(m.open(), [0])
-        for (const [pick, reopen] of ops) {
-          if (reopen && !m.isOpen) m.open()
-          const ch = contract.channels[pick % contract.channels.length]
-          if (ch === undefined) return false
-          const expectOpen = m.isOpen && ch.phase <= modelCurrent()
-          try {
-            const opened = m.close(ch.phase, ch.job, ch.recipient)
-            if (!expectOpen || closed.has(ch.index)) return false
-            const before = modelCurrent()
-            closed.add(ch.index)
-            const after = modelCurrent()
-            const expected = []
-            for (let q = before + 1; q <= Math.min(after, contract.phases.length - 1); q++) expected.push(q)
-            if (JSON.stringify(opened) !== JSON.stringify(expected)) return false
-          } catch (e) {
-            if (closed.has(ch.index) && expectOpen) {
-              if (!(e instanceof ChannelClosedError)) return false
-            } else if (!expectOpen) {
-              if (!(e instanceof PhaseNotOpenError)) return false
-            } else return false
+      fc.property(
+        contractArb,
+        fc.array(fc.tuple(fc.nat(1000), fc.boolean()), { maxLength: 60 }),
+        fc.boolean(),
+        (contract, ops, openFirst) => {
+          const m = new PhaseMachine(contract)
+          const closed = new Set<number>()
+          const complete = (p: number) =>
+            contract.channels.filter((c) => c.phase === p).every((c) => closed.has(c.index))
+          const modelCurrent = () => {
+            let p = 0
+            while (p < contract.phases.length && complete(p)) p++
+            return p
           }
-          if (m.isOpen && m.currentPhase !== modelCurrent()) return false
-          for (const c of contract.channels) {
-            const s = m.channelState(c.index)
-            const want = closed.has(c.index) ? 'closed' : m.isPhaseOpen(c.phase) ? 'open' : 'unopened'
-            if (s !== want) return false
+          if (openFirst) t.deepEqual(m.open(), [0])
+          for (const [pick, reopen] of ops) {
+            if (reopen && !m.isOpen) m.open()
+            const ch = contract.channels[pick % contract.channels.length]
+            if (ch === undefined) return false
+            const expectOpen = m.isOpen && ch.phase <= modelCurrent()
+            try {
+              const opened = m.close(ch.phase, ch.job, ch.recipient)
+              if (!expectOpen || closed.has(ch.index)) return false
+              const before = modelCurrent()
+              closed.add(ch.index)
+              const after = modelCurrent()
+              const expected = []
+              for (let q = before + 1; q <= Math.min(after, contract.phases.length - 1); q++) expected.push(q)
+              if (JSON.stringify(opened) !== JSON.stringify(expected)) return false
+            } catch (e) {
+              if (closed.has(ch.index) && expectOpen) {
+                if (!(e instanceof ChannelClosedError)) return false
+              } else if (!expectOpen) {
+                if (!(e instanceof PhaseNotOpenError)) return false
+              } else return false
+            }
+            if (m.isOpen && m.currentPhase !== modelCurrent()) return false
+            for (const c of contract.channels) {
+              const s = m.channelState(c.index)
+              const want = closed.has(c.index) ? 'closed' : m.isPhaseOpen(c.phase) ? 'open' : 'unopened'
+              if (s !== want) return false
+            }
           }
-        }
-        return m.done === (m.isOpen && closed.size === contract.channels.length)
-      }),
+          return m.done === (m.isOpen && closed.size === contract.channels.length)
+        },
+      ),
       { numRuns: 300 },
     ),
   )
@@ -91,7 +99,9 @@ test('property: hours equal the sum over jobs whose every channel closed, minus 
         const want = contract.parties.map(() => 0)
         contract.phases.forEach((ph, p) => {
           ph.jobs.forEach((j, k) => {
-            const all = contract.channels.filter((c) => c.phase === p && c.job === k).every((c) => m.channelState(c.index) === 'closed')
+            const all = contract.channels
+              .filter((c) => c.phase === p && c.job === k)
+              .every((c) => m.channelState(c.index) === 'closed')
             if (all && !(p === cp && k === 0)) want[j.actor] = (want[j.actor] ?? 0) + j.hours
           })
         })

@@ -1,8 +1,8 @@
 // The engine on the deterministic simulator: the paper's example under a Byzantine channel.
 import test from 'ava'
 import { PAPER_EXAMPLE_EXPECTED_HOURS } from '../src/example.js'
-import { checkViolation } from '../src/statements.js'
 import { simulate } from '../src/sim.js'
+import { checkViolation } from '../src/statements.js'
 import { exampleContract, sixParties } from './helpers.js'
 
 const ids = sixParties()
@@ -23,7 +23,8 @@ test.serial('clean run: every party closes with the same, correct hours; no job 
     const closedChannels = new Set<string>()
     for (const e of events) {
       if (e.type === 'phase-open') opened.add((e as unknown as { phase: number }).phase)
-      if (e.type === 'job-sent') t.true(opened.has((e as unknown as { phase: number }).phase), `party ${p} acted before its phase opened`)
+      if (e.type === 'job-sent')
+        t.true(opened.has((e as unknown as { phase: number }).phase), `party ${p} acted before its phase opened`)
       if (e.type === 'channel-closed') {
         const c = e as unknown as { phase: number; job: number; recipient: number }
         t.true(opened.has(c.phase))
@@ -48,52 +49,83 @@ test.serial('the same seed replays bit for bit; another seed gives another trace
 })
 
 for (const seed of [11, 12, 13]) {
-  test.serial(`loss 10%, duplication 5%, reordering 30%, tampering 2% (seed ${seed}): contract completes, hours correct`, async (t) => {
+  test.serial(
+    `loss 10%, duplication 5%, reordering 30%, tampering 2% (seed ${seed}): contract completes, hours correct`,
+    async (t) => {
+      const r = await simulate({
+        contract,
+        identities: ids,
+        seed,
+        faults: { loss: 0.1, duplicate: 0.05, reorder: 0.3, reorderMs: 30, tamper: 0.02 },
+      })
+      t.true(r.network.lost > 0)
+      for (const o of r.outcomes) t.deepEqual(o?.hours, PAPER_EXAMPLE_EXPECTED_HOURS)
+      const retransmitted = r.log.filter((l) => l.event.type === 'retransmitted').length
+      t.true(retransmitted > 0, 'loss was repaired by retransmission')
+      const dropped = r.nodes.reduce((sum, n) => sum + Object.values(n.stats.dropped).reduce((a, b) => a + b, 0), 0)
+      t.true(dropped > 0, 'duplicates and tampered datagrams were dropped and counted')
+    },
+  )
+}
+
+test.serial(
+  'a party sending contradictory messages is convicted through the Byzantine channel and earns nothing for that job',
+  async (t) => {
     const r = await simulate({
       contract,
       identities: ids,
-      seed,
-      faults: { loss: 0.1, duplicate: 0.05, reorder: 0.3, reorderMs: 30, tamper: 0.02 },
+      seed: 3,
+      misbehave: { 0: { equivocate: [{ phase: 0, job: 0 }] } },
     })
-    t.true(r.network.lost > 0)
-    for (const o of r.outcomes) t.deepEqual(o?.hours, PAPER_EXAMPLE_EXPECTED_HOURS)
-    const retransmitted = r.log.filter((l) => l.event.type === 'retransmitted').length
-    t.true(retransmitted > 0, 'loss was repaired by retransmission')
-    const dropped = r.nodes.reduce((sum, n) => sum + Object.values(n.stats.dropped).reduce((a, b) => a + b, 0), 0)
-    t.true(dropped > 0, 'duplicates and tampered datagrams were dropped and counted')
-  })
-}
-
-test.serial('a party sending contradictory messages is convicted through the Byzantine channel and earns nothing for that job', async (t) => {
-  const r = await simulate({ contract, identities: ids, seed: 3, misbehave: { 0: { equivocate: [{ phase: 0, job: 0 }] } } })
-  for (const o of r.outcomes) {
-    t.deepEqual(o?.faulty, [0])
-    t.deepEqual(o?.hours, [0, 5, 4, 3, 6, 0])
-  }
-  const accusations = r.log.filter((l) => l.event.type === 'accusation')
-  t.true(accusations.length >= 5)
-  t.true(accusations.every((a) => (a.event as { kind: string }).kind === 'violation' && (a.event as { subject: number }).subject === 0))
-  const votes = r.log.filter((l) => l.event.type === 'vote' && (l.event as { guilty: boolean }).guilty)
-  t.true(votes.length >= 4)
-  const evidence = r.outcomes[3]?.violations[0]
-  if (evidence === undefined) return t.fail('no evidence kept')
-  t.notThrows(() => checkViolation(contract, evidence))
-})
+    for (const o of r.outcomes) {
+      t.deepEqual(o?.faulty, [0])
+      t.deepEqual(o?.hours, [0, 5, 4, 3, 6, 0])
+    }
+    const accusations = r.log.filter((l) => l.event.type === 'accusation')
+    t.true(accusations.length >= 5)
+    t.true(
+      accusations.every(
+        (a) => (a.event as { kind: string }).kind === 'violation' && (a.event as { subject: number }).subject === 0,
+      ),
+    )
+    const votes = r.log.filter((l) => l.event.type === 'vote' && (l.event as { guilty: boolean }).guilty)
+    t.true(votes.length >= 4)
+    const evidence = r.outcomes[3]?.violations[0]
+    if (evidence === undefined) return t.fail('no evidence kept')
+    t.notThrows(() => checkViolation(contract, evidence))
+  },
+)
 
 test.serial('a silent party triggers retransmission requests, then a recovery request, then conviction', async (t) => {
-  const r = await simulate({ contract, identities: ids, seed: 4, misbehave: { 2: { silentJobs: [{ phase: 2, job: 0 }] } } })
+  const r = await simulate({
+    contract,
+    identities: ids,
+    seed: 4,
+    misbehave: { 2: { silentJobs: [{ phase: 2, job: 0 }] } },
+  })
   for (const o of r.outcomes) {
     t.deepEqual(o?.faulty, [2])
     t.deepEqual(o?.hours, [8, 5, 0, 3, 6, 0])
   }
   // At the recipient (party 6 = index 5): retransmission to 2, then recovery, then accusation.
   const at5 = r.log.filter((l) => l.party === 5)
-  const firstRetransmit = at5.findIndex((l) => l.event.type === 'retransmit-request' && (l.event as { to: number }).to === 2)
-  const recovery = at5.findIndex((l) => l.event.type === 'recovery-request' && (l.event as { subject: number }).subject === 2)
-  const accusation = at5.findIndex((l) => l.event.type === 'accusation' && (l.event as { subject: number }).subject === 2)
+  const firstRetransmit = at5.findIndex(
+    (l) => l.event.type === 'retransmit-request' && (l.event as { to: number }).to === 2,
+  )
+  const recovery = at5.findIndex(
+    (l) => l.event.type === 'recovery-request' && (l.event as { subject: number }).subject === 2,
+  )
+  const accusation = at5.findIndex(
+    (l) => l.event.type === 'accusation' && (l.event as { subject: number }).subject === 2,
+  )
   const faulty = at5.findIndex((l) => l.event.type === 'faulty')
-  t.true(firstRetransmit >= 0 && firstRetransmit < recovery && recovery < accusation && accusation < faulty, JSON.stringify({ firstRetransmit, recovery, accusation, faulty }))
-  const retransmits = at5.filter((l, i) => i < recovery && l.event.type === 'retransmit-request' && (l.event as { to: number }).to === 2)
+  t.true(
+    firstRetransmit >= 0 && firstRetransmit < recovery && recovery < accusation && accusation < faulty,
+    JSON.stringify({ firstRetransmit, recovery, accusation, faulty }),
+  )
+  const retransmits = at5.filter(
+    (l, i) => i < recovery && l.event.type === 'retransmit-request' && (l.event as { to: number }).to === 2,
+  )
   t.true(retransmits.length >= 3)
 })
 
@@ -115,18 +147,27 @@ test.serial('recovery: a job lost on one link is recovered from another recipien
   t.true(r.log.some((l) => l.party === 4 && l.event.type === 'recovery-response'))
 })
 
-test.serial('defence: an actor accused of silence it did not commit hands the job to everyone and is not convicted', async (t) => {
-  // Party index 2's only job goes to index 5; drop it on that link, so only the defence can deliver it.
-  const r = await simulate({
-    contract,
-    identities: ids,
-    seed: 6,
-    faults: { drop: (from, to, b) => from === 'sim:2' && to === 'sim:5' && b[3] === 1 && (b[105] === 2 || b[105] === 5) },
-  })
-  t.true(r.log.some((l) => l.event.type === 'accusation'))
-  for (const o of r.outcomes) {
-    t.deepEqual(o?.faulty, [])
-    t.deepEqual(o?.hours, PAPER_EXAMPLE_EXPECTED_HOURS)
-  }
-  t.true(r.log.some((l) => l.party === 5 && l.event.type === 'channel-closed' && (l.event as { via: string }).via === 'recovery'))
-})
+test.serial(
+  'defence: an actor accused of silence it did not commit hands the job to everyone and is not convicted',
+  async (t) => {
+    // Party index 2's only job goes to index 5; drop it on that link, so only the defence can deliver it.
+    const r = await simulate({
+      contract,
+      identities: ids,
+      seed: 6,
+      faults: {
+        drop: (from, to, b) => from === 'sim:2' && to === 'sim:5' && b[3] === 1 && (b[105] === 2 || b[105] === 5),
+      },
+    })
+    t.true(r.log.some((l) => l.event.type === 'accusation'))
+    for (const o of r.outcomes) {
+      t.deepEqual(o?.faulty, [])
+      t.deepEqual(o?.hours, PAPER_EXAMPLE_EXPECTED_HOURS)
+    }
+    t.true(
+      r.log.some(
+        (l) => l.party === 5 && l.event.type === 'channel-closed' && (l.event as { via: string }).via === 'recovery',
+      ),
+    )
+  },
+)

@@ -2,6 +2,7 @@
 // pop-party: runs one party of a contract as a process over UDP and logs JSON lines.
 //   pop-party --deployment FILE --secret HEX [--port 0] [--linger 3000] [--timeout 60000]
 //             [--misbehave JSON] [--params JSON]
+// Every line carries `node` (this party's index) and `t` (ms since start).
 // The deployment file is {"contract": ContractJson, "endpoints": ["host:port", ...]}.
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -56,22 +57,22 @@ async function main(): Promise<number> {
     endpoints: endpoints as string[],
     ...(misbehave === undefined ? {} : { misbehave }),
     ...(params === undefined ? {} : { params }),
-    onEvent: (event) => log({ t: clock.now() - started, party, ...event }),
+    onEvent: (event) => log({ t: clock.now() - started, node: party, ...event }),
   })({ transport, clock, random: systemRandom() })
   party = node.me
-  log({ t: 0, party, type: 'listening', port: transport.port, contract: contract.hashHex })
+  log({ t: 0, node: party, type: 'listening', port: transport.port, contract: contract.hashHex })
   node.start()
   const timeoutMs = Number(values.timeout)
   const outcome = await Promise.race([node.closed, clock.sleep(timeoutMs).then(() => undefined)])
   if (outcome === undefined) {
-    log({ t: clock.now() - started, party, type: 'timeout', stats: node.stats })
+    log({ t: clock.now() - started, node: party, type: 'timeout', stats: node.stats })
     node.stop()
     await transport.close()
     return 3
   }
   log({
     t: clock.now() - started,
-    party,
+    node: party,
     type: 'outcome',
     hours: outcome.hours,
     faulty: outcome.faulty,
@@ -81,7 +82,7 @@ async function main(): Promise<number> {
   // Stay to answer retransmission requests until every peer acknowledged us, or the linger ends.
   const lingerEnd = clock.now() + Number(values.linger)
   while (!node.allAcknowledged && clock.now() < lingerEnd) await clock.sleep(50)
-  log({ t: clock.now() - started, party, type: 'stats', acknowledged: node.allAcknowledged, stats: node.stats })
+  log({ t: clock.now() - started, node: party, type: 'stats', acknowledged: node.allAcknowledged, stats: node.stats })
   node.stop()
   await transport.close()
   return 0
