@@ -7,6 +7,7 @@ import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import {
   type SignupInfo,
+  decodeWaitCertificate,
   type WaitCertificate,
   type WaitTimer,
   encodeCertificateBody,
@@ -91,6 +92,21 @@ export function poetVerify(signature: Uint8Array, message: Uint8Array, publicKey
   } catch {
     return false
   }
+}
+
+/**
+ * Decodes consensus bytes and checks the certificate signature against a PoET public key
+ * (spec: "Verify the signature is valid using sender's PPK"). Returns the certificate, or
+ * undefined for malformed bytes or a bad signature; never throws.
+ */
+export function verifyWaitCertificate(consensus: Uint8Array, poetPublicKey: Uint8Array): WaitCertificate | undefined {
+  let decoded: ReturnType<typeof decodeWaitCertificate>
+  try {
+    decoded = decodeWaitCertificate(consensus)
+  } catch {
+    return undefined
+  }
+  return poetVerify(decoded.certificate.signature, decoded.body, poetPublicKey) ? decoded.certificate : undefined
 }
 
 /** Spec: WaitCertId = SHA-256 of the certificate owner's signature. */

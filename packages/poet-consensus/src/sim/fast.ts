@@ -10,7 +10,7 @@ import { SimulatorOptionError } from '../errors.js'
 import { Blacklist, type BlacklistPolicy, DEFAULT_BLACKLIST_POLICY, type RegistryEntry, type RejectReason, checkClaim } from '../rules.js'
 import { type PoetSettings, resolveSettings } from '../settings.js'
 import { ADVERSARY_KINDS, type AdversaryKind, type AdversaryOutcome, type AdversarySpec, type SimulationReport } from './report.js'
-import { seededRng } from './rng.js'
+import { type Rng, seededRng } from './rng.js'
 import { chiSquarePValue, chiSquareStatistic } from './stats.js'
 
 /** Options of {@link simulate}. */
@@ -104,13 +104,15 @@ export function simulate(options: SimulationOptions): SimulationReport {
   const wins = new Float64Array(N)
 
   let head = { state: ConsensusState.genesis('b0'), height: 0, publishTime: 0, duration: minWait, requestTime: 0 }
-  const arrival = new Float64Array(N)
   const dur = new Float64Array(N)
   const request = new Float64Array(N)
   const pub = new Float64Array(N)
   const delay = new Float64Array(N)
   const usable = new Uint8Array(N) // 0 unknown, 1 may publish, 2 may not
   const registeredEnclave = new Uint8Array(N)
+  const registered = new Uint8Array(N).fill(1)
+  /** Validators whose claims fall near the earliest one (a superset of possible competitors). */
+  const near: number[] = []
   const blockTimes: number[] = [0]
 
   const refuse = (reason: string) => {
@@ -126,6 +128,7 @@ export function simulate(options: SimulationOptions): SimulationReport {
       pendingList.push(i)
       pending[i] = { poetPublicKey: `${id}/k${keyGen[i]}`, signupHeight: head.height, commitHeight: -1 }
       entries[i] = undefined
+      registered[i] = 0
       if (kinds[i] === undefined) keyRotations += 1
       return false
     }
@@ -185,27 +188,15 @@ export function simulate(options: SimulationOptions): SimulationReport {
     }
     const localMean = head.state.localMean(settings)
     // One pass: when the head reached each validator, its timer, its claim time; track the earliest honest claim.
-    let w = -1
-    let best = Number.POSITIVE_INFINITY
-    for (let i = 0; i < N; i++) {
-      const a = i === lastWinner ? lastPub : lastPub + (fixed[i] === 1 ? (delay[i] as number) : options.delayMs * (0.5 + rng.fast()))
-      arrival[i] = a
+    usable.fill(0)
+    near.length = 0
+    let w = drawRound(N, lastWinner, lastPub, options.delayMs, rng, code, proc, fixed, delay, minWait, localMean, registered, dur, request, pub, near)
+    for (const i of adversaryIndices) near.push(i)
+    let best = w < 0 ? Number.POSITIVE_INFINITY : (pub[w] as number)
+    for (const i of adversaryIndices) {
       const c = code[i] as number
       let u = -Math.log(rng.fastOpen())
-      const r = a + (proc[i] as number)
-      request[i] = r
-      usable[i] = 0
-      if (c === 0) {
-        const d = minWait + localMean * u
-        dur[i] = d
-        const p = r + d * 1000
-        pub[i] = p
-        if (p < best && entries[i] !== undefined) {
-          best = p
-          w = i
-        }
-        continue
-      }
+      const r = request[i] as number
       if (c === MULTI) {
         registeredEnclave[i] = 1
         for (let k = 1; k < enclaves; k++) {
@@ -270,6 +261,9 @@ export function simulate(options: SimulationOptions): SimulationReport {
           best = pub[i] as number
           w = i
         }
+      // The competitor window moved: rebuild the near list for the new earliest claim.
+      near.length = 0
+      for (let i = 0; i < N; i++) if ((pub[i] as number) < best + 1.5 * options.delayMs) near.push(i)
     }
     if (w < 0) {
       stalled = true
@@ -280,8 +274,8 @@ export function simulate(options: SimulationOptions): SimulationReport {
     const horizon = pw + 1.5 * options.delayMs
     let f = w
     let competitors = 0
-    for (let j = 0; j < N; j++) {
-      if (j === w || (pub[j] as number) >= horizon || usable[j] === 2) continue
+    for (const j of near) {
+      if (j === w || (pub[j] as number) >= horizon || usable[j] === 2 || fixed[j] === 1) continue
       const dj = options.delayMs * (0.5 + rng.fast())
       delay[j] = dj
       fixed[j] = 1
@@ -334,6 +328,7 @@ export function simulate(options: SimulationOptions): SimulationReport {
     for (const j of pendingList) {
       const p = pending[j] as RegistryEntry
       entries[j] = { ...p, commitHeight: height }
+      registered[j] = 1
       pending[j] = undefined
     }
     pendingList.length = 0
@@ -383,4 +378,49 @@ export function simulate(options: SimulationOptions): SimulationReport {
     stalled,
     wallMs: performance.now() - started,
   }
+}
+
+/**
+ * The hot loop of a round, kept free of closure state: for every validator, when the head
+ * reached it, its honest wait and claim time; returns the earliest registered honest claimant.
+ * Adversaries (code ≠ 0) get their request time here and their claim in the caller.
+ */
+function drawRound(
+  n: number,
+  lastWinner: number,
+  lastPub: number,
+  delayMs: number,
+  rng: Rng,
+  code: Uint8Array,
+  proc: Float64Array,
+  fixed: Uint8Array,
+  delay: Float64Array,
+  minWait: number,
+  localMean: number,
+  registered: Uint8Array,
+  dur: Float64Array,
+  request: Float64Array,
+  pub: Float64Array,
+  near: number[],
+): number {
+  let w = -1
+  let best = Number.POSITIVE_INFINITY
+  const slack = 1.5 * delayMs
+  for (let i = 0; i < n; i++) {
+    const a = i === lastWinner ? lastPub : lastPub + (fixed[i] === 1 ? (delay[i] as number) : delayMs * (0.5 + rng.fast()))
+    const r = a + (proc[i] as number)
+    request[i] = r
+    if (code[i] !== 0) continue
+    const d = minWait - localMean * Math.log(rng.fastOpen())
+    dur[i] = d
+    const p = r + d * 1000
+    pub[i] = p
+    if (registered[i] !== 1) continue
+    if (p < best) {
+      best = p
+      w = i
+    }
+    if (p < best + slack) near.push(i)
+  }
+  return w
 }
