@@ -1,0 +1,73 @@
+// Single-node mode: a ledger, the Seth family, a node with its own block production and
+// a JSON-RPC handler, wired in one call. No consensus peers are needed.
+import type { Clock, KeyValueStore, Signer } from '@atmosphere/interfaces'
+import { createLedger, devConsensus, type Ledger, systemClock } from '@atmosphere/ledger'
+import { type SethFamily, type SethGenesis, sethFamily, sethGenesisState } from './family.js'
+import { createSethNode, type MiningMode, type SethNode } from './node.js'
+import { createRpcHandler, type RpcHandler, type RpcOptions } from './rpc.js'
+import { fastSigner, fastVerifier } from './secp256k1.js'
+
+/** Options of {@link createDevChain}. */
+export interface DevChainInit extends SethGenesis {
+  readonly store: KeyValueStore
+  /** The node's validator key (signs blocks and batches). */
+  readonly secretKey: Uint8Array
+  readonly chainId?: bigint
+  /** 'auto' (a block as soon as transactions wait, coalescing arrivals) by default. */
+  readonly mining?: MiningMode
+  readonly clock?: Clock
+  readonly rpc?: RpcOptions
+  /** Genesis timestamp in ms; 0 by default. */
+  readonly genesisTimestamp?: number
+}
+
+/** What {@link createDevChain} wires together. */
+export interface DevChain {
+  readonly ledger: Ledger
+  readonly family: SethFamily
+  readonly node: SethNode
+  readonly rpc: RpcHandler
+  readonly signer: Signer
+  close(): Promise<void>
+}
+
+/** Opens a single-node Seth chain on `store`. */
+export async function createDevChain(init: DevChainInit): Promise<DevChain> {
+  const clock = init.clock ?? systemClock()
+  const signer = fastSigner(init.secretKey)
+  let ledgerRef: Ledger | undefined
+  const family = await sethFamily({
+    chainId: init.chainId ?? 31337n,
+    blockHash: async (h) => {
+      const b = await ledgerRef?.getBlockByHeight(h)
+      if (b === undefined) return undefined
+      const out = new Uint8Array(32)
+      for (let i = 0; i < 32; i++) out[i] = Number.parseInt(b.id.slice(i * 2, i * 2 + 2), 16)
+      return out
+    },
+  })
+  const ledger = await createLedger({
+    store: init.store,
+    families: [family],
+    consensus: devConsensus(),
+    signer,
+    clock,
+    verifier: fastVerifier,
+    genesis: { state: sethGenesisState(init), timestamp: init.genesisTimestamp ?? 0 },
+  })
+  ledgerRef = ledger
+  const node = createSethNode({ ledger, family, batcher: signer, clock, mining: init.mining ?? { mode: 'auto' } })
+  const rpc = createRpcHandler(node, init.rpc)
+  return {
+    ledger,
+    family,
+    node,
+    rpc,
+    signer,
+    async close() {
+      rpc.close()
+      await node.close()
+      await ledger.close()
+    },
+  }
+}

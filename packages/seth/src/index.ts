@@ -1,0 +1,17 @@
+/**
+ * Seth for Atmosphere: an EVM transaction family with free gas and account permissions,
+ * and an Ethereum JSON-RPC server that ethers and viem use unmodified.
+ *
+ * @packageDocumentation
+ */
+
+export * from './dev-chain.js'
+export * from './errors.js'
+export { type SethStateAccess, SethStateManager } from './evm-state.js'
+export * from './family.js'
+export * from './format.js'
+export * from './layout.js'
+export * from './node.js'
+export * from './receipt.js'
+export * from './rpc.js'
+export { compressPublicKey, ecrecover, fastSigner, fastVerifier } from './secp256k1.js'

@@ -1,0 +1,376 @@
+// A Seth node over a ledger: wraps raw Ethereum transactions into ledger batches, mines
+// (automatically, on an interval, or on demand), and answers the queries JSON-RPC needs.
+import type { Block, Clock, Signer, Transaction } from '@atmosphere/interfaces'
+import { type CommitEvent, type Ledger, LedgerError, type ReceiptRecord, signBatch } from '@atmosphere/ledger'
+import { Address } from '@ethereumjs/util'
+import { keccak_256 } from '@noble/hashes/sha3.js'
+import { InvalidTransactionError, TransactionRejectedError } from './errors.js'
+import type { DecodedTransaction, SethFamily, SethMessage } from './family.js'
+import { accountKey, codeKey, decodeAccount, hex, SETH_NAMESPACE, storageKey } from './layout.js'
+import { decodeSethReceipt, type EvmLog, type SethReceipt } from './receipt.js'
+
+/** How blocks are produced in single-node mode. */
+export type MiningMode =
+  | { readonly mode: 'auto' }
+  | { readonly mode: 'interval'; readonly intervalMs: number }
+  | { readonly mode: 'manual' }
+
+/** Components of {@link createSethNode}. */
+export interface SethNodeInit {
+  readonly ledger: Ledger
+  readonly family: SethFamily
+  /** Signs the batch that wraps each transaction. */
+  readonly batcher: Signer
+  readonly clock: Clock
+  /** Single-node block production; omit when a consensus driver (the reference node) builds blocks. */
+  readonly mining?: MiningMode
+}
+
+/** A committed transaction with everything JSON-RPC reports about it. */
+export interface TransactionInfo {
+  readonly decoded: DecodedTransaction
+  readonly block: Block
+  readonly index: number
+  readonly receipt: SethReceipt
+  readonly cumulativeGasUsed: bigint
+  /** Index of the transaction's first log within the block. */
+  readonly firstLogIndex: number
+}
+
+/** Per-block data derived from receipts. */
+export interface BlockInfo {
+  readonly block: Block
+  readonly transactions: readonly TransactionInfo[]
+  readonly gasUsed: bigint
+  readonly logsBloom: Uint8Array
+}
+
+/** One log with its position, as eth_getLogs returns it. */
+export interface PositionedLog {
+  readonly log: EvmLog
+  readonly block: Block
+  readonly transaction: TransactionInfo
+  readonly logIndex: number
+}
+
+function bloomAdd(bloom: Uint8Array, value: Uint8Array): void {
+  const h = keccak_256(value)
+  for (let i = 0; i < 6; i += 2) {
+    const bit = ((h[i]! << 8) | h[i + 1]!) & 2047
+    bloom[255 - (bit >> 3)]! |= 1 << (bit & 7)
+  }
+}
+
+function ledgerTransactions(block: Block): Transaction[] {
+  return block.batches.flatMap((b) => b.transactions)
+}
+
+/** The Seth node: submission, mining and chain queries in Ethereum terms. */
+export class SethNode {
+  readonly ledger: Ledger
+  readonly family: SethFamily
+  private readonly blockInfos = new Map<string, BlockInfo>()
+  private readonly listeners = new Set<(info: BlockInfo, reverted: readonly Block[]) => void>()
+  private timer: { cancel(): void } | undefined
+  private mining = false
+  private again = false
+  private closed = false
+  private readonly unsubscribe: () => void
+
+  constructor(private readonly init: SethNodeInit) {
+    this.ledger = init.ledger
+    this.family = init.family
+    this.unsubscribe = this.ledger.onCommit((e) => this.committed(e))
+    if (init.mining?.mode === 'interval') this.scheduleInterval(init.mining.intervalMs)
+  }
+
+  private committed(e: CommitEvent): void {
+    for (const b of e.reverted) this.blockInfos.delete(b.id)
+    const info = this.buildInfo(e.block, e.receipts)
+    for (const t of info.transactions) this.family.forget(t.decoded.hashHex)
+    for (const l of this.listeners) l(info, e.reverted)
+  }
+
+  /** Calls `handler` with each committed block's data. */
+  onBlock(handler: (info: BlockInfo, reverted: readonly Block[]) => void): () => void {
+    this.listeners.add(handler)
+    return () => {
+      this.listeners.delete(handler)
+    }
+  }
+
+  private scheduleInterval(ms: number): void {
+    this.timer = this.init.clock.setTimeout(() => {
+      if (this.closed) return
+      this.mine()
+        .catch(() => undefined)
+        .finally(() => {
+          if (!this.closed) this.scheduleInterval(ms)
+        })
+    }, ms)
+  }
+
+  /** Builds blocks until the pool is drained of what can be included now (auto mode coalesces arrivals). */
+  private autoMine(): void {
+    if (this.mining) {
+      this.again = true
+      return
+    }
+    this.mining = true
+    setImmediate(async () => {
+      try {
+        do {
+          this.again = false
+          await this.ledger.buildBlock()
+        } while ((this.again || this.ledger.pool.size > 0) && !this.closed && (await this.hasIncludable()))
+      } catch {
+        // A failed build leaves the pool as it was; the next submission retries.
+      } finally {
+        this.mining = false
+      }
+    })
+  }
+
+  private async hasIncludable(): Promise<boolean> {
+    return this.again || this.ledger.pool.size > 0
+  }
+
+  /** Builds one block now from the pool (evm_mine); empty if `allowEmpty`. */
+  async mine(allowEmpty = false): Promise<Block | undefined> {
+    const built = await this.ledger.buildBlock({ allowEmpty })
+    return built?.block
+  }
+
+  /** Validates raw Ethereum transaction bytes and puts them in the pool; returns the hash. */
+  async sendRawTransaction(raw: Uint8Array): Promise<string> {
+    let d: DecodedTransaction
+    try {
+      d = this.family.decode(raw)
+    } catch (e) {
+      throw new InvalidTransactionError(`invalid transaction: ${(e as Error).message}`, hex(raw.subarray(0, 64)), e)
+    }
+    const tx: Transaction = {
+      header: {
+        familyName: 'seth',
+        familyVersion: '1.0',
+        signerPublicKey: d.publicKey,
+        batcherPublicKey: this.init.batcher.publicKey,
+        nonce: d.tx.nonce,
+        inputs: [SETH_NAMESPACE],
+        outputs: [SETH_NAMESPACE],
+        dependencies: [],
+        payloadHash: d.hash,
+      },
+      headerSignature: d.signature,
+      payload: raw,
+      id: d.hashHex,
+    }
+    const batch = await signBatch(this.init.batcher, [tx])
+    try {
+      await this.ledger.submit(batch)
+    } catch (e) {
+      if (e instanceof LedgerError) {
+        const name = e.name
+        let message = e.message
+        if (name === 'NonceTooLowError') message = `nonce too low: ${e.message}`
+        else if (name === 'DuplicateTransactionError') message = `already known: ${e.message}`
+        throw new TransactionRejectedError(message, `0x${d.hashHex}`, e)
+      }
+      throw e
+    }
+    if (this.init.mining?.mode === 'auto') this.autoMine()
+    return `0x${d.hashHex}`
+  }
+
+  // --- queries -------------------------------------------------------------------------
+
+  /** Latest block height. */
+  get height(): bigint {
+    return this.ledger.head.header.height
+  }
+
+  async account(address: string): Promise<{ nonce: bigint; balance: bigint }> {
+    const raw = await this.ledger.state.get(accountKey(address))
+    if (raw === undefined) return { nonce: 0n, balance: 0n }
+    const a = decodeAccount(raw)
+    return { nonce: a.nonce, balance: a.balance }
+  }
+
+  /** The next nonce including pending transactions of `address` (pool order). */
+  async pendingNonce(address: string): Promise<bigint> {
+    const { nonce } = await this.account(address)
+    let n = nonce
+    for (const e of this.ledger.pool.entries()) {
+      for (const t of e.batch.transactions) {
+        if (this.family.addressOf(t.header.signerPublicKey) === address && t.header.nonce >= n) n = t.header.nonce + 1n
+      }
+    }
+    return n
+  }
+
+  async code(address: string): Promise<Uint8Array> {
+    return (await this.ledger.state.get(codeKey(address))) ?? new Uint8Array(0)
+  }
+
+  async storage(address: string, slot: string): Promise<Uint8Array> {
+    return (await this.ledger.state.get(storageKey(address, slot))) ?? new Uint8Array(0)
+  }
+
+  /** Runs a message on the head state without committing anything. */
+  call(msg: SethMessage): Promise<SethReceipt> {
+    const state = this.ledger.state
+    const scratch = new Map<string, Uint8Array | null>()
+    const head = this.ledger.head
+    return this.family.run(
+      {
+        get: async (a) => {
+          const v = scratch.get(a)
+          if (v !== undefined) return v ?? undefined
+          return state.get(a)
+        },
+        set: async (a, v) => void scratch.set(a, v),
+        delete: async (a) => void scratch.set(a, null),
+      },
+      msg,
+      {
+        height: head.header.height + 1n,
+        timestamp: Math.max(this.init.clock.now(), head.header.timestamp),
+        publisherPublicKey: this.init.batcher.publicKey,
+      },
+      true,
+    )
+  }
+
+  async blockByHeight(height: bigint): Promise<BlockInfo | undefined> {
+    const b = await this.ledger.getBlockByHeight(height)
+    return b === undefined ? undefined : this.info(b)
+  }
+
+  async blockByHash(hash: string): Promise<BlockInfo | undefined> {
+    const b = await this.ledger.getBlock(hash)
+    if (b === undefined) return undefined
+    const canonical = await this.ledger.getBlockByHeight(b.header.height)
+    if (canonical?.id !== b.id) return undefined
+    return this.info(b)
+  }
+
+  async info(block: Block): Promise<BlockInfo> {
+    const cached = this.blockInfos.get(block.id)
+    if (cached !== undefined) return cached
+    const receipts: ReceiptRecord[] = []
+    for (const t of ledgerTransactions(block)) {
+      const r = await this.ledger.getReceipt(t.id)
+      if (r !== undefined) receipts.push(r)
+    }
+    return this.buildInfo(block, receipts)
+  }
+
+  private buildInfo(block: Block, receipts: readonly ReceiptRecord[]): BlockInfo {
+    const byId = new Map(receipts.map((r) => [r.transactionId, r]))
+    const transactions: TransactionInfo[] = []
+    let cumulative = 0n
+    let logIndex = 0
+    const bloom = new Uint8Array(256)
+    for (const [index, t] of ledgerTransactions(block).entries()) {
+      const r = byId.get(t.id)
+      const receipt =
+        r === undefined
+          ? { status: 0 as const, gasUsed: 0n, logs: [], output: new Uint8Array(0) }
+          : decodeSethReceipt(r.receipt)
+      cumulative += receipt.gasUsed
+      transactions.push({
+        decoded: this.family.decode(t.payload),
+        block,
+        index,
+        receipt,
+        cumulativeGasUsed: cumulative,
+        firstLogIndex: logIndex,
+      })
+      logIndex += receipt.logs.length
+      for (const [a, topics] of receipt.logs) {
+        bloomAdd(bloom, a)
+        for (const topic of topics) bloomAdd(bloom, topic)
+      }
+    }
+    const info: BlockInfo = { block, transactions, gasUsed: cumulative, logsBloom: bloom }
+    if (this.blockInfos.size >= 512) {
+      const first = this.blockInfos.keys().next().value
+      if (first !== undefined) this.blockInfos.delete(first)
+    }
+    this.blockInfos.set(block.id, info)
+    return info
+  }
+
+  /** A committed transaction by hash (no 0x), or undefined. */
+  async transaction(hash: string): Promise<TransactionInfo | undefined> {
+    const r = await this.ledger.getReceipt(hash)
+    if (r === undefined) return undefined
+    const block = await this.ledger.getBlock(r.blockId)
+    if (block === undefined) return undefined
+    const info = await this.info(block)
+    return info.transactions[r.index]
+  }
+
+  /** A transaction still in the pool. */
+  pendingTransaction(hash: string): DecodedTransaction | undefined {
+    const batch = this.ledger.pool.getTransactionBatch(hash)
+    const t = batch?.transactions.find((x) => x.id === hash)
+    return t === undefined ? undefined : this.family.decode(t.payload)
+  }
+
+  /** Logs of canonical blocks in [from, to] matching the filter. */
+  async logs(
+    from: bigint,
+    to: bigint,
+    addresses: readonly string[] | undefined,
+    topics: readonly (readonly string[] | null)[],
+  ): Promise<PositionedLog[]> {
+    const out: PositionedLog[] = []
+    for (let h = from; h <= to; h++) {
+      const info = await this.blockByHeight(h)
+      if (info === undefined) break
+      out.push(...filterLogs(info, addresses, topics))
+    }
+    return out
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    this.timer?.cancel()
+    this.unsubscribe()
+    while (this.mining) await new Promise((r) => setTimeout(r, 5))
+  }
+}
+
+/** The logs of one block that match an address list and topic filter (null = any). */
+export function filterLogs(
+  info: BlockInfo,
+  addresses: readonly string[] | undefined,
+  topics: readonly (readonly string[] | null)[],
+): PositionedLog[] {
+  const out: PositionedLog[] = []
+  for (const t of info.transactions) {
+    for (const [i, log] of t.receipt.logs.entries()) {
+      const [a, ts] = log
+      if (addresses !== undefined && addresses.length > 0 && !addresses.includes(hex(a))) continue
+      let ok = true
+      for (const [j, want] of topics.entries()) {
+        if (want === null || want.length === 0) continue
+        const have = ts[j]
+        if (have === undefined || !want.includes(hex(have))) {
+          ok = false
+          break
+        }
+      }
+      if (ok) out.push({ log, block: info.block, transaction: t, logIndex: t.firstLogIndex + i })
+    }
+  }
+  return out
+}
+
+/** Creates a Seth node over a ledger opened with the same family. */
+export function createSethNode(init: SethNodeInit): SethNode {
+  return new SethNode(init)
+}
+
+export { Address }
