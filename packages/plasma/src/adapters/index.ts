@@ -1,0 +1,15 @@
+/**
+ * Adapters of `@atmosphere/plasma`: the RootChain port over viem (any Ethereum JSON-RPC
+ * endpoint), libsecp256k1 and worker-thread signature recovery, and the operator's HTTP API.
+ * @packageDocumentation
+ */
+export {
+  type Connection,
+  connect,
+  deployPlasmaRoot,
+  deployTestToken,
+  type Endpoint,
+  PlasmaRootClient,
+  tokenBalance,
+  tokenTransfer,
+} from './root-client.js'

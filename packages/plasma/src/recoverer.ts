@@ -1,0 +1,35 @@
+// Signature recovery as a port: the operator's hot path. The default is pure JavaScript
+// (@noble/curves); src/adapters/ offers libsecp256k1 and a worker-thread pool.
+import type { Address, SignedTransaction } from './transaction.js'
+import { recoverSigner, transactionHash } from './transaction.js'
+
+/** Recovers, for each transaction, the signer of each used input (undefined where unused or unrecoverable). */
+export interface SignatureRecoverer {
+  recoverInputs(txs: readonly SignedTransaction[]): Promise<Array<[Address | undefined, Address | undefined]>>
+  close?(): Promise<void>
+}
+
+/** Recovers signers of one transaction's used inputs with a given single-signature function. */
+export function recoverWith(
+  s: SignedTransaction,
+  recover: (digest: Uint8Array, sig: Uint8Array, inputIndex: number) => Address,
+): [Address | undefined, Address | undefined] {
+  const digest = transactionHash(s.txBytes)
+  const out: [Address | undefined, Address | undefined] = [undefined, undefined]
+  for (const i of [0, 1] as const) {
+    if (s.tx.inputs[i] === 0n) continue
+    try {
+      out[i] = recover(digest, s.sigs.subarray(i * 65, i * 65 + 65), i)
+    } catch {
+      out[i] = undefined
+    }
+  }
+  return out
+}
+
+/** Pure-JavaScript recovery on the calling thread (@noble/curves). */
+export const nobleRecoverer = (): SignatureRecoverer => ({
+  async recoverInputs(txs) {
+    return txs.map((s) => recoverWith(s, recoverSigner))
+  },
+})
