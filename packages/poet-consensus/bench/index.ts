@@ -3,9 +3,9 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import {
-  NULL_CERTIFICATE_ID,
   decodeWaitCertificate,
   encodeWaitCertificate,
+  NULL_CERTIFICATE_ID,
   seededRng,
   simulate,
   simulatedEnclave,
@@ -13,7 +13,16 @@ import {
 } from '../src/index.js'
 
 function line(bench: string, value: number, unit: string, baseline: string, baselineValue: number) {
-  console.log(JSON.stringify({ bench, value: Math.round(value), unit, baseline, baselineValue: Math.round(baselineValue), ratio: Number((value / baselineValue).toFixed(3)) }))
+  console.log(
+    JSON.stringify({
+      bench,
+      value: Math.round(value),
+      unit,
+      baseline,
+      baselineValue: Math.round(baselineValue),
+      ratio: Number((value / baselineValue).toFixed(3)),
+    }),
+  )
 }
 
 /** Runs `fn` repeatedly for about `ms`, returns operations per second. */
@@ -69,7 +78,13 @@ function bareRounds(validators: number, blocks: number, seed: number): number {
   }
   line('poet-sim-1000', median(sim), 'blocks/s', 'bare draw-and-argmin rounds, 1,000 validators', median(bare))
   // The same runs per CPU-second: on a shared machine wall time includes waiting for a core.
-  line('poet-sim-1000-cpu', median(simCpu), 'blocks/cpu-s', 'bare draw-and-argmin rounds, 1,000 validators', median(bareCpu))
+  line(
+    'poet-sim-1000-cpu',
+    median(simCpu),
+    'blocks/cpu-s',
+    'bare draw-and-argmin rounds, 1,000 validators',
+    median(bareCpu),
+  )
 }
 
 // --- verify-wait-certificate: decode + sha256 + secp256k1 verify vs. bare verify ------------
@@ -84,12 +99,14 @@ function bareRounds(validators: number, blocks: number, seed: number): number {
   const bytes = encodeWaitCertificate(enclave.createWaitCertificate(timer, sha256(new Uint8Array([1]))))
   const { certificate, body } = decodeWaitCertificate(bytes)
   const hash = sha256(body)
-  if (verifyWaitCertificate(bytes, info.poetPublicKey) === undefined) throw new Error('benchmark certificate does not verify')
+  if (verifyWaitCertificate(bytes, info.poetPublicKey) === undefined)
+    throw new Error('benchmark certificate does not verify')
   const full = () => {
     if (verifyWaitCertificate(bytes, info.poetPublicKey) === undefined) throw new Error('verify failed')
   }
   const bareVerify = () => {
-    if (!secp256k1.verify(certificate.signature, hash, info.poetPublicKey, { prehash: false })) throw new Error('verify failed')
+    if (!secp256k1.verify(certificate.signature, hash, info.poetPublicKey, { prehash: false }))
+      throw new Error('verify failed')
   }
   rate(full, 200)
   rate(bareVerify, 200)

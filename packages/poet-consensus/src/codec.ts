@@ -1,7 +1,14 @@
 // Byte layouts of the PoET structures (wait timer, wait certificate, sign-up info), declared
 // once with binary-layout. Field set follows the PoET 1.0 spec ("createWaitTimer",
 // "createWaitCertificate"); the byte order and widths are ours (decision 0051).
-import { type CustomConversion, type DeriveType, type Layout, calcStaticSize, deserialize, serialize } from 'binary-layout'
+import {
+  type CustomConversion,
+  calcStaticSize,
+  type DeriveType,
+  deserialize,
+  type Layout,
+  serialize,
+} from 'binary-layout'
 import { DecodeError } from './errors.js'
 
 const f64: CustomConversion<Uint8Array, number> = {
@@ -83,10 +90,15 @@ function checkFrame(structure: string, bytes: Uint8Array, size: number): void {
   if (bytes[0] !== VERSION) throw new DecodeError(structure, 'version', 0, `version byte ${VERSION}`, bytes)
 }
 
-function checkFloats(structure: string, value: { requestTime: number; duration: number; localMean: number }, bytes: Uint8Array) {
+function checkFloats(
+  structure: string,
+  value: { requestTime: number; duration: number; localMean: number },
+  bytes: Uint8Array,
+) {
   for (const [field, offset] of FLOAT_FIELDS) {
     const v = value[field]
-    if (!Number.isFinite(v) || v < 0) throw new DecodeError(structure, field, offset, 'finite non-negative float64', bytes)
+    if (!Number.isFinite(v) || v < 0)
+      throw new DecodeError(structure, field, offset, 'finite non-negative float64', bytes)
   }
 }
 

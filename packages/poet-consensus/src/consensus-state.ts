@@ -2,7 +2,7 @@
 // counts, per-validator key/claim counters, the local-mean sample and the z-test history.
 // Immutable and shared between forks: each block's state points at its parent's, and
 // per-validator lookups walk back to the nearest snapshot (decision 0054).
-import { type PopulationSample, localMean as computeLocalMean } from './local-mean.js'
+import { localMean as computeLocalMean, type PopulationSample } from './local-mean.js'
 import type { PoetSettings } from './settings.js'
 import { type ZTestFailure, zStep } from './ztest.js'
 
@@ -129,7 +129,11 @@ export class ConsensusState {
    */
   keyBlockClaimLimitReached(validatorId: string, poetPublicKey: string, settings: PoetSettings): boolean {
     const state = this.validatorState(validatorId)
-    return state !== undefined && state.poetPublicKey === poetPublicKey && state.keyBlockClaimCount >= settings.keyBlockClaimLimit
+    return (
+      state !== undefined &&
+      state.poetPublicKey === poetPublicKey &&
+      state.keyBlockClaimCount >= settings.keyBlockClaimLimit
+    )
   }
 
   /**
@@ -146,7 +150,13 @@ export class ConsensusState {
     const candidateTotal = this.totalBlockClaimCount + 1
     const candidateSum = this.sumInverseLocalMean + 1 / candidateLocalMean
     let observed = 1
-    let failure = zStep(1, target / candidateLocalMean, 1, settings.ztestMaximumWinDeviation, settings.ztestMinimumWinCount)
+    let failure = zStep(
+      1,
+      target / candidateLocalMean,
+      1,
+      settings.ztestMaximumWinDeviation,
+      settings.ztestMinimumWinCount,
+    )
     if (failure !== undefined) return failure
     let win = this.validatorState(validatorId)?.lastWin
     while (win !== undefined && win.claim !== undefined) {

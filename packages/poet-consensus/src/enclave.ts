@@ -6,12 +6,12 @@ import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import {
-  type SignupInfo,
   decodeWaitCertificate,
-  type WaitCertificate,
-  type WaitTimer,
   encodeCertificateBody,
   encodeWaitTimer,
+  type SignupInfo,
+  type WaitCertificate,
+  type WaitTimer,
 } from './codec.js'
 import { InvalidSignupDataError, NoActiveTimerError, TimerNotExpiredError, TimerTimedOutError } from './errors.js'
 import { DEFAULT_SETTINGS } from './settings.js'
@@ -57,7 +57,9 @@ export interface SimulatedEnclaveInit {
  * The simulator's stand-in for the attestation service key. It is derived from a public
  * constant, so ANYONE can produce "attested" sign-up info: a simulated enclave proves nothing.
  */
-const SIMULATED_ATTESTATION_SECRET = sha256(new TextEncoder().encode('atmosphere/poet/simulated-attestation-service/v1'))
+const SIMULATED_ATTESTATION_SECRET = sha256(
+  new TextEncoder().encode('atmosphere/poet/simulated-attestation-service/v1'),
+)
 export const SIMULATED_ATTESTATION_PUBLIC_KEY: Uint8Array = secp256k1.getPublicKey(SIMULATED_ATTESTATION_SECRET, true)
 
 function signupProofMessage(info: Omit<SignupInfo, 'proof'>): Uint8Array {
@@ -73,7 +75,9 @@ function signupProofMessage(info: Omit<SignupInfo, 'proof'>): Uint8Array {
 export const simulatedAttestationVerifier: AttestationVerifier = {
   verifySignupInfo(info) {
     try {
-      return secp256k1.verify(info.proof, signupProofMessage(info), SIMULATED_ATTESTATION_PUBLIC_KEY, { prehash: false })
+      return secp256k1.verify(info.proof, signupProofMessage(info), SIMULATED_ATTESTATION_PUBLIC_KEY, {
+        prehash: false,
+      })
     } catch {
       return false
     }
@@ -128,7 +132,8 @@ export function timerDuration(
   const tag = hmac(sha256, sealKey, previousCertificateId)
   // Sawtooth: struct.unpack('Q', tag[-8:]) (little-endian), divided by 2**64 - 1.
   const low = new DataView(tag.buffer, tag.byteOffset + tag.length - 8, 8).getBigUint64(0, true)
-  const tagd = Math.max(Number(low), 1) / 18446744073709551615
+  // Python divides by float(2**64 - 1), which rounds to 2**64, as Number(2n ** 64n - 1n) does here.
+  const tagd = Math.max(Number(low), 1) / Number(2n ** 64n - 1n)
   return minimumWaitTime - localMean * Math.log(tagd)
 }
 
@@ -189,11 +194,14 @@ export function simulatedEnclave(init: SimulatedEnclaveInit): SimulatedEnclave {
       return { ...unsigned, proof }
     },
     createWaitTimer(validatorId, previousCertificateId, localMean) {
-      if (secretKey === undefined) throw new InvalidSignupDataError('no sign-up data: call createSignupInfo first', undefined)
+      if (secretKey === undefined)
+        throw new InvalidSignupDataError('no sign-up data: call createSignupInfo first', undefined)
       if (previousCertificateId.length !== 32)
         throw new InvalidSignupDataError('previous certificate id must be 32 bytes', previousCertificateId)
-      if (validatorId.length !== 33) throw new InvalidSignupDataError('validator id must be a 33-byte public key', validatorId)
-      if (!Number.isFinite(localMean) || localMean <= 0) throw new InvalidSignupDataError('local mean must be > 0', localMean)
+      if (validatorId.length !== 33)
+        throw new InvalidSignupDataError('validator id must be a 33-byte public key', validatorId)
+      if (!Number.isFinite(localMean) || localMean <= 0)
+        throw new InvalidSignupDataError('local mean must be > 0', localMean)
       const body = {
         requestTime: init.clock.now(),
         duration: timerDuration(sealKey, previousCertificateId, localMean, minimumWait),
@@ -206,7 +214,8 @@ export function simulatedEnclave(init: SimulatedEnclaveInit): SimulatedEnclave {
     },
     createWaitCertificate(timer, blockDigest) {
       if (secretKey === undefined) throw new InvalidSignupDataError('no sign-up data', undefined)
-      if (active === undefined || !equalBytes(active.signature, timer.signature)) throw new NoActiveTimerError(timer.signature)
+      if (active === undefined || !equalBytes(active.signature, timer.signature))
+        throw new NoActiveTimerError(timer.signature)
       if (blockDigest.length !== 32) throw new InvalidSignupDataError('block digest must be 32 bytes', blockDigest)
       const now = init.clock.now()
       const expiresAt = active.requestTime + active.duration * 1000

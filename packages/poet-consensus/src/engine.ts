@@ -14,13 +14,19 @@ import type {
 } from '@atmosphere/interfaces'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
-import { type SignupInfo, type WaitCertificate, type WaitTimer, decodeWaitCertificate, encodeWaitCertificate } from './codec.js'
+import {
+  decodeWaitCertificate,
+  encodeWaitCertificate,
+  type SignupInfo,
+  type WaitCertificate,
+  type WaitTimer,
+} from './codec.js'
 import { ConsensusState } from './consensus-state.js'
-import { NULL_CERTIFICATE_ID, type PoetEnclave, certificateId, poetVerify } from './enclave.js'
+import { certificateId, NULL_CERTIFICATE_ID, type PoetEnclave, poetVerify } from './enclave.js'
 import { DecodeError, NotInitializedError, UnknownBlockError } from './errors.js'
 import { resolveFork } from './fork-resolver.js'
 import { originatorPublicKeyHash, signupNonce, type ValidatorRegistry } from './registry.js'
-import { Blacklist, type BlacklistPolicy, DEFAULT_BLACKLIST_POLICY, type RejectReason, checkClaim } from './rules.js'
+import { Blacklist, type BlacklistPolicy, checkClaim, DEFAULT_BLACKLIST_POLICY, type RejectReason } from './rules.js'
 import { type PoetSettings, readSettings, resolveSettings } from './settings.js'
 
 /** Configuration of {@link poet}. */
@@ -53,7 +59,12 @@ export interface PoetComponents {
 }
 
 /** Why the engine will not publish right now (for operators and the simulator). */
-export type PublishBlocker = 'unregistered' | 'key-block-claim-limit' | 'claiming-too-early' | 'ztest' | 'signup-committed-too-late'
+export type PublishBlocker =
+  | 'unregistered'
+  | 'key-block-claim-limit'
+  | 'claiming-too-early'
+  | 'ztest'
+  | 'signup-committed-too-late'
 
 /** The PoET engine: a ConsensusEngine plus PoET-specific views. */
 export interface PoetEngine extends ConsensusEngine {
@@ -141,7 +152,11 @@ export function poet(init: PoetInit = {}): (components: PoetComponents) => PoetE
         }
         if (cursor.header.consensus.length === 0) {
           // A non-PoET block (genesis): consensus state restarts here.
-          anchor = { state: ConsensusState.genesis(cursor.id, Number(cursor.header.height)), certificate: undefined, certificateId: NULL_CERTIFICATE_ID }
+          anchor = {
+            state: ConsensusState.genesis(cursor.id, Number(cursor.header.height)),
+            certificate: undefined,
+            certificateId: NULL_CERTIFICATE_ID,
+          }
           known.set(cursor.id, anchor)
           break
         }
@@ -243,7 +258,8 @@ export function poet(init: PoetInit = {}): (components: PoetComponents) => PoetE
               get signatureValid() {
                 return entry !== undefined && poetVerify(certificate.signature, body, hexToBytes(entry.poetPublicKey))
               },
-              previousCertificateMatches: bytesToHex(certificate.previousCertificateId) === bytesToHex(parentKnown.certificateId),
+              previousCertificateMatches:
+                bytesToHex(certificate.previousCertificateId) === bytesToHex(parentKnown.certificateId),
               blockDigestMatches: bytesToHex(certificate.blockDigest) === bytesToHex(digestOf(block.header)),
             },
             ...(init.timingChecks === false
@@ -286,11 +302,14 @@ export function poet(init: PoetInit = {}): (components: PoetComponents) => PoetE
         const height = Number(candidate.parent.header.height) + 1
         blocker = undefined
         if (entry === undefined) blocker = 'unregistered'
-        else if (entry.commitHeight - entry.signupHeight > settings.signupCommitMaximumDelay + 1) blocker = 'signup-committed-too-late'
-        else if (parent.state.keyBlockClaimLimitReached(myId, entry.poetPublicKey, settings)) blocker = 'key-block-claim-limit'
+        else if (entry.commitHeight - entry.signupHeight > settings.signupCommitMaximumDelay + 1)
+          blocker = 'signup-committed-too-late'
+        else if (parent.state.keyBlockClaimLimitReached(myId, entry.poetPublicKey, settings))
+          blocker = 'key-block-claim-limit'
         else {
           const delay = Math.min(settings.blockClaimDelay, components.registry.size - 1)
-          if (parent.state.totalBlockClaimCount > delay && delay > height - entry.commitHeight - 1) blocker = 'claiming-too-early'
+          if (parent.state.totalBlockClaimCount > delay && delay > height - entry.commitHeight - 1)
+            blocker = 'claiming-too-early'
           else if (parent.state.zTest(myId, parent.state.localMean(settings), settings) !== undefined) blocker = 'ztest'
         }
         if (blocker !== undefined) {
@@ -298,10 +317,18 @@ export function poet(init: PoetInit = {}): (components: PoetComponents) => PoetE
           return { publish: false }
         }
         const now = c.clock.now()
-        if (timer === undefined || timer.parentId !== candidate.parent.id || now > expiry(timer.timer) + settings.timerTimeoutPeriod * 1000) {
+        if (
+          timer === undefined ||
+          timer.parentId !== candidate.parent.id ||
+          now > expiry(timer.timer) + settings.timerTimeoutPeriod * 1000
+        ) {
           timer = {
             parentId: candidate.parent.id,
-            timer: components.enclave.createWaitTimer(myIdBytes, parent.certificateId, parent.state.localMean(settings)),
+            timer: components.enclave.createWaitTimer(
+              myIdBytes,
+              parent.certificateId,
+              parent.state.localMean(settings),
+            ),
           }
         }
         const due = expiry(timer.timer)

@@ -1,8 +1,9 @@
 // Validator registry entries (Sawtooth's validator_registry transaction family, kept in
 // memory here): sign-up info checked against the attestation verifier, one entry per
 // anti-Sybil id — a new sign-up with the same id replaces the old entry (handler.py).
-import { bytesToHex } from '@noble/hashes/utils.js'
+
 import { sha256 } from '@noble/hashes/sha2.js'
+import { bytesToHex } from '@noble/hashes/utils.js'
 import type { SignupInfo } from './codec.js'
 import { type AttestationVerifier, simulatedAttestationVerifier } from './enclave.js'
 import { RegistrationError } from './errors.js'
@@ -68,12 +69,14 @@ export function memoryRegistry(attestation: AttestationVerifier = simulatedAttes
     entries: () => byId.values(),
     register(r) {
       const info = r.signupInfo
-      if (!attestation.verifySignupInfo(info)) throw new RegistrationError(r.validatorId, 'sign-up proof does not verify')
+      if (!attestation.verifySignupInfo(info))
+        throw new RegistrationError(r.validatorId, 'sign-up proof does not verify')
       if (!equal(info.originatorPublicKeyHash, originatorPublicKeyHash(r.validatorId)))
         throw new RegistrationError(r.validatorId, 'sign-up info was made for another validator')
       if (!equal(info.nonce, signupNonce(r.signupBlockId)))
         throw new RegistrationError(r.validatorId, 'sign-up nonce does not match the named block')
-      if (!(r.commitHeight >= r.signupHeight)) throw new RegistrationError(r.validatorId, 'commit height must not precede the sign-up block')
+      if (!(r.commitHeight >= r.signupHeight))
+        throw new RegistrationError(r.validatorId, 'commit height must not precede the sign-up block')
       const antiSybilId = bytesToHex(info.antiSybilId)
       const previous = bySybil.get(antiSybilId)
       if (previous !== undefined) byId.delete(previous)

@@ -89,8 +89,10 @@ export function checkClaim(c: ClaimCheck, settings: PoetSettings): ClaimVerdict 
   if (c.blacklisted) return reject('blacklisted', `validator ${c.validatorId} is blacklisted`)
   if (c.entry === undefined) return reject('unregistered', `validator ${c.validatorId} has no registry entry`)
   if (!cert.validatorMatches) return reject('wrong-validator', 'certificate names another validator')
-  if (!cert.signatureValid) return reject('bad-signature', 'certificate signature does not verify with the registered PoET key')
-  if (!cert.previousCertificateMatches) return reject('wrong-previous-certificate', "certificate is not bound to the parent's certificate")
+  if (!cert.signatureValid)
+    return reject('bad-signature', 'certificate signature does not verify with the registered PoET key')
+  if (!cert.previousCertificateMatches)
+    return reject('wrong-previous-certificate', "certificate is not bound to the parent's certificate")
   if (!cert.blockDigestMatches) return reject('wrong-block-digest', 'certificate is bound to another block')
   const expected = c.parent.localMean(settings)
   if (!(Math.abs(cert.localMean - expected) <= settings.localMeanTolerance))
@@ -99,22 +101,38 @@ export function checkClaim(c: ClaimCheck, settings: PoetSettings): ClaimVerdict 
     const t = c.timing
     const expiry = cert.requestTime + cert.duration * 1000
     if (cert.requestTime + t.toleranceMs < t.parentTimestamp)
-      return reject('timer-before-parent', `timer requested at ${cert.requestTime} before parent at ${t.parentTimestamp}`)
-    if (t.arrival + t.toleranceMs < expiry) return reject('timer-not-expired', `arrived at ${t.arrival}, timer expires at ${expiry}`)
+      return reject(
+        'timer-before-parent',
+        `timer requested at ${cert.requestTime} before parent at ${t.parentTimestamp}`,
+      )
+    if (t.arrival + t.toleranceMs < expiry)
+      return reject('timer-not-expired', `arrived at ${t.arrival}, timer expires at ${expiry}`)
     if (t.checkStale && t.arrival > expiry + settings.timerTimeoutPeriod * 1000 + t.toleranceMs)
-      return reject('timer-timed-out', `arrived at ${t.arrival}, timer timed out at ${expiry + settings.timerTimeoutPeriod * 1000}`)
+      return reject(
+        'timer-timed-out',
+        `arrived at ${t.arrival}, timer timed out at ${expiry + settings.timerTimeoutPeriod * 1000}`,
+      )
   }
   if (c.entry.commitHeight - c.entry.signupHeight > settings.signupCommitMaximumDelay + 1)
-    return reject('signup-committed-too-late', `sign-up at height ${c.entry.signupHeight} committed at ${c.entry.commitHeight}`)
+    return reject(
+      'signup-committed-too-late',
+      `sign-up at height ${c.entry.signupHeight} committed at ${c.entry.commitHeight}`,
+    )
   if (c.parent.keyBlockClaimLimitReached(c.validatorId, c.entry.poetPublicKey, settings))
     return reject('key-block-claim-limit', `PoET key claimed ${settings.keyBlockClaimLimit} blocks; re-register`)
   const claimDelay = Math.min(settings.blockClaimDelay, c.registrySize - 1)
   if (c.parent.totalBlockClaimCount > claimDelay && claimDelay > c.height - c.entry.commitHeight - 1)
-    return reject('claiming-too-early', `registered at ${c.entry.commitHeight}, claiming ${c.height}, delay ${claimDelay}`)
+    return reject(
+      'claiming-too-early',
+      `registered at ${c.entry.commitHeight}, claiming ${c.height}, delay ${claimDelay}`,
+    )
   if (c.zTest !== false) {
     const z = c.parent.zTest(c.validatorId, cert.localMean, settings)
     if (z !== undefined)
-      return reject('ztest', `z=${z.zScore.toFixed(3)} at depth ${z.depth}: ${z.observedWins} wins, ${z.expectedWins.toFixed(2)} expected`)
+      return reject(
+        'ztest',
+        `z=${z.zScore.toFixed(3)} at depth ${z.depth}: ${z.observedWins} wins, ${z.expectedWins.toFixed(2)} expected`,
+      )
   }
   return { valid: true }
 }

@@ -83,8 +83,10 @@ export function resolveSettings(overrides: Partial<PoetSettings> = {}): PoetSett
   }
   for (const [key, value] of Object.entries(merged)) {
     const k = key as keyof PoetSettings
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidSettingError(key, value, 'must be a finite number')
-    if (INTEGER_SETTINGS.has(k) && !Number.isInteger(value)) throw new InvalidSettingError(key, value, 'must be an integer')
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw new InvalidSettingError(key, value, 'must be a finite number')
+    if (INTEGER_SETTINGS.has(k) && !Number.isInteger(value))
+      throw new InvalidSettingError(key, value, 'must be an integer')
     if (POSITIVE_SETTINGS.has(k) ? value <= 0 : value < 0)
       throw new InvalidSettingError(key, value, POSITIVE_SETTINGS.has(k) ? 'must be > 0' : 'must be >= 0')
   }

@@ -52,5 +52,7 @@ export function zStep(
   const p = expected / count
   const sigma = Math.sqrt(count * p * (1 - p))
   const z = (observed - expected) / sigma
-  return z > maximumWinDeviation ? { depth: count, zScore: z, observedWins: observed, expectedWins: expected } : undefined
+  return z > maximumWinDeviation
+    ? { depth: count, zScore: z, observedWins: observed, expectedWins: expected }
+    : undefined
 }

@@ -3,13 +3,17 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import test from 'ava'
-import { SimulatorOptionError, parseArgs } from '../src/index.js'
+import { parseArgs, SimulatorOptionError } from '../src/index.js'
 
 const run = promisify(execFile)
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'bin', 'poet-sim.js')
 
 test('poet-sim prints a JSON report in a real process', async (t) => {
-  const { stdout } = await run(process.execPath, [bin, '--validators', '20', '--blocks', '300', '--delay-ms', '200', '--adversary', 'early-claim:1', '--seed', '7'], { timeout: 60_000 })
+  const { stdout } = await run(
+    process.execPath,
+    [bin, '--validators', '20', '--blocks', '300', '--delay-ms', '200', '--adversary', 'early-claim:1', '--seed', '7'],
+    { timeout: 60_000 },
+  )
   const report = JSON.parse(stdout)
   t.is(report.blocks, 300)
   t.is(report.validators, 20)
@@ -25,7 +29,20 @@ test('poet-sim rejects a bad option with exit code 2 and a typed message', async
 })
 
 test('argument parsing', (t) => {
-  const o = parseArgs(['--validators', '100', '--blocks', '10000', '--delay-ms', '200', '--adversary', 'early-claim:1', '--seed', '7', '--set', 'ztestMinimumWinCount=9'])
+  const o = parseArgs([
+    '--validators',
+    '100',
+    '--blocks',
+    '10000',
+    '--delay-ms',
+    '200',
+    '--adversary',
+    'early-claim:1',
+    '--seed',
+    '7',
+    '--set',
+    'ztestMinimumWinCount=9',
+  ])
   t.is(o.validators, 100)
   t.deepEqual(o.adversaries, [{ kind: 'early-claim', count: 1 }])
   t.deepEqual(o.settings, { ztestMinimumWinCount: 9 })

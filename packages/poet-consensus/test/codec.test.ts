@@ -3,15 +3,15 @@ import fc from 'fast-check'
 import {
   CERTIFICATE_BODY_SIZE,
   DecodeError,
-  SIGNED_CERTIFICATE_SIZE,
-  SIGNUP_INFO_SIZE,
-  WAIT_TIMER_SIZE,
   decodeSignupInfo,
   decodeWaitCertificate,
   decodeWaitTimer,
   encodeSignupInfo,
   encodeWaitCertificate,
   encodeWaitTimer,
+  SIGNED_CERTIFICATE_SIZE,
+  SIGNUP_INFO_SIZE,
+  WAIT_TIMER_SIZE,
 } from '../src/index.js'
 
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n })
@@ -65,9 +65,21 @@ test('wait certificates round-trip', (t) => {
 test('wait timers and sign-up info round-trip', (t) => {
   fc.assert(
     fc.property(certificate, bytes(33), bytes(32), (c, k, s) => {
-      const timer = { requestTime: c.requestTime, duration: c.duration, localMean: c.localMean, previousCertificateId: c.previousCertificateId, validatorId: c.validatorId }
+      const timer = {
+        requestTime: c.requestTime,
+        duration: c.duration,
+        localMean: c.localMean,
+        previousCertificateId: c.previousCertificateId,
+        validatorId: c.validatorId,
+      }
       t.deepEqual({ ...decodeWaitTimer(encodeWaitTimer(timer)) }, timer)
-      const info = { poetPublicKey: k, antiSybilId: s, nonce: c.nonce, originatorPublicKeyHash: c.blockDigest, proof: c.signature }
+      const info = {
+        poetPublicKey: k,
+        antiSybilId: s,
+        nonce: c.nonce,
+        originatorPublicKeyHash: c.blockDigest,
+        proof: c.signature,
+      }
       t.deepEqual({ ...decodeSignupInfo(encodeSignupInfo(info)) }, info)
     }),
   )

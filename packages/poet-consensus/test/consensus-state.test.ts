@@ -1,6 +1,6 @@
 import test from 'ava'
 import fc from 'fast-check'
-import { ConsensusState, type ZTestEntry, resolveSettings, zTest } from '../src/index.js'
+import { ConsensusState, resolveSettings, type ZTestEntry, zTest } from '../src/index.js'
 
 const claimArb = fc.record({
   v: fc.integer({ min: 0, max: 4 }),
@@ -12,7 +12,14 @@ const claimArb = fc.record({
 function build(claims: { v: number; key: number; duration: number; localMean: number }[]) {
   const states = [ConsensusState.genesis('g')]
   claims.forEach((c, i) => {
-    states.push((states[states.length - 1] as ConsensusState).extend(`b${i}`, i + 1, { validatorId: `v${c.v}`, poetPublicKey: `k${c.v}/${c.key}`, duration: c.duration, localMean: c.localMean }))
+    states.push(
+      (states[states.length - 1] as ConsensusState).extend(`b${i}`, i + 1, {
+        validatorId: `v${c.v}`,
+        poetPublicKey: `k${c.v}/${c.key}`,
+        duration: c.duration,
+        localMean: c.localMean,
+      }),
+    )
   })
   return states
 }
@@ -27,7 +34,11 @@ test('property: the incremental z-test equals the spec walk over the whole histo
       fc.constantFrom(1.0, 1.645, 3.075),
       fc.integer({ min: 0, max: 4 }),
       (claims, who, candidateMean, sampleSize, zmax, minWins) => {
-        const settings = resolveSettings({ populationEstimateSampleSize: sampleSize, ztestMaximumWinDeviation: zmax, ztestMinimumWinCount: minWins })
+        const settings = resolveSettings({
+          populationEstimateSampleSize: sampleSize,
+          ztestMaximumWinDeviation: zmax,
+          ztestMinimumWinCount: minWins,
+        })
         const parent = build(claims).pop() as ConsensusState
         const got = parent.zTest(`v${who}`, candidateMean, settings)
         // Spec: newest first, the candidate then (total − sampleSize) previous blocks; skipped below sampleSize.
@@ -42,7 +53,8 @@ test('property: the incremental z-test equals the spec walk over the whole histo
         }
         t.is(got?.depth, want?.depth)
         t.is(got?.observedWins, want?.observedWins)
-        if (got !== undefined && want !== undefined) t.true(Math.abs(got.zScore - want.zScore) < 1e-6 * Math.max(1, Math.abs(want.zScore)))
+        if (got !== undefined && want !== undefined)
+          t.true(Math.abs(got.zScore - want.zScore) < 1e-6 * Math.max(1, Math.abs(want.zScore)))
       },
     ),
     { numRuns: 300 },
@@ -88,7 +100,12 @@ test('K-test: the limit is reached at keyBlockClaimLimit claims with one key and
 })
 
 test('forks share ancestors without mixing their counters', (t) => {
-  const base = ConsensusState.genesis('g').extend('a1', 1, { validatorId: 'x', poetPublicKey: 'k', duration: 3, localMean: 20 })
+  const base = ConsensusState.genesis('g').extend('a1', 1, {
+    validatorId: 'x',
+    poetPublicKey: 'k',
+    duration: 3,
+    localMean: 20,
+  })
   const left = base.extend('l2', 2, { validatorId: 'x', poetPublicKey: 'k', duration: 5, localMean: 30 })
   const right = base.extend('r2', 2, { validatorId: 'y', poetPublicKey: 'k', duration: 4, localMean: 30 })
   t.is(left.validatorState('x')?.totalBlockClaimCount, 2)

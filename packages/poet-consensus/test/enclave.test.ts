@@ -5,17 +5,17 @@ import test from 'ava'
 import fc from 'fast-check'
 import {
   CERTIFICATE_BODY_SIZE,
-  NULL_CERTIFICATE_ID,
-  NoActiveTimerError,
-  TimerNotExpiredError,
-  TimerTimedOutError,
   certificateId,
   decodeWaitCertificate,
   encodeWaitCertificate,
+  NoActiveTimerError,
+  NULL_CERTIFICATE_ID,
   poetVerify,
   seededRng,
   simulatedAttestationVerifier,
   simulatedEnclave,
+  TimerNotExpiredError,
+  TimerTimedOutError,
   timerDuration,
 } from '../src/index.js'
 
@@ -85,7 +85,12 @@ test('sign-up proofs verify, and fail when any field is changed', (t) => {
   const { info } = setup()
   t.true(simulatedAttestationVerifier.verifySignupInfo(info))
   t.false(simulatedAttestationVerifier.verifySignupInfo({ ...info, antiSybilId: new Uint8Array(32) }))
-  t.false(simulatedAttestationVerifier.verifySignupInfo({ ...info, poetPublicKey: secp256k1.getPublicKey(secp256k1.utils.randomSecretKey(), true) }))
+  t.false(
+    simulatedAttestationVerifier.verifySignupInfo({
+      ...info,
+      poetPublicKey: secp256k1.getPublicKey(secp256k1.utils.randomSecretKey(), true),
+    }),
+  )
 })
 
 test('property: a certificate verifies with its PoET key and fails after any byte flip or with another key', (t) => {

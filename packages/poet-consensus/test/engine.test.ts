@@ -4,20 +4,20 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import test from 'ava'
 import {
-  InvalidSettingError,
-  NotInitializedError,
-  type PoetEngine,
-  type PoetInit,
-  type SimulatedEnclave,
   certificateId,
   decodeWaitCertificate,
   defaultHeaderDigest,
   encodeCertificateBody,
   encodeWaitCertificate,
+  InvalidSettingError,
   memoryRegistry,
+  NotInitializedError,
   originatorPublicKeyHash,
+  type PoetEngine,
+  type PoetInit,
   poet,
   poetSign,
+  type SimulatedEnclave,
   seededRng,
   signupNonce,
   simulatedEnclave,
@@ -27,7 +27,15 @@ import {
 const ZERO = '00'.repeat(32)
 const genesis: ChainBlock = {
   id: ZERO,
-  header: { height: 0n, parentId: ZERO, stateRoot: new Uint8Array(32), batchIds: [], consensus: new Uint8Array(), signerPublicKey: new Uint8Array(33), timestamp: 0 },
+  header: {
+    height: 0n,
+    parentId: ZERO,
+    stateRoot: new Uint8Array(32),
+    batchIds: [],
+    consensus: new Uint8Array(),
+    signerPublicKey: new Uint8Array(33),
+    timestamp: 0,
+  },
   headerSignature: new Uint8Array(),
 }
 
@@ -37,15 +45,32 @@ async function network(n: number, init: PoetInit = {}, settings: Record<string, 
   const registry = memoryRegistry()
   const store = new Map<string, ChainBlock>([[ZERO, genesis]])
   const chain: ChainReader = { getBlock: async (id) => store.get(id), getSetting: async (key) => settings[key] }
-  const nodes: { id: string; secretKey: Uint8Array; publicKey: Uint8Array; enclave: SimulatedEnclave; engine: PoetEngine }[] = []
+  const nodes: {
+    id: string
+    secretKey: Uint8Array
+    publicKey: Uint8Array
+    enclave: SimulatedEnclave
+    engine: PoetEngine
+  }[] = []
   for (let i = 0; i < n; i++) {
     const secretKey = secp256k1.utils.randomSecretKey(rng.bytes(48))
     const publicKey = secp256k1.getPublicKey(secretKey, true)
     const id = bytesToHex(publicKey)
     const enclave = simulatedEnclave({ clock, random: rng.bytes })
     const engine = poet(init)({ enclave, registry })
-    registry.register({ validatorId: id, signupInfo: enclave.createSignupInfo(originatorPublicKeyHash(id), signupNonce(ZERO)), signupBlockId: ZERO, signupHeight: 0, commitHeight: 0 })
-    await engine.initialize({ chainHead: genesis, chain, clock, signer: { scheme: 'secp256k1', publicKey, sign: (m) => secp256k1.sign(m, secretKey) } })
+    registry.register({
+      validatorId: id,
+      signupInfo: enclave.createSignupInfo(originatorPublicKeyHash(id), signupNonce(ZERO)),
+      signupBlockId: ZERO,
+      signupHeight: 0,
+      commitHeight: 0,
+    })
+    await engine.initialize({
+      chainHead: genesis,
+      chain,
+      clock,
+      signer: { scheme: 'secp256k1', publicKey, sign: (m) => secp256k1.sign(m, secretKey) },
+    })
     nodes.push({ id, secretKey, publicKey, enclave, engine })
   }
   const draft = (node: (typeof nodes)[number], parent: ChainBlock): BlockHeader => ({
@@ -58,7 +83,10 @@ async function network(n: number, init: PoetInit = {}, settings: Record<string, 
     timestamp: clock.now(),
   })
   const seal = (node: (typeof nodes)[number], header: BlockHeader, consensus: Uint8Array): ChainBlock => {
-    const headerSignature = secp256k1.sign(new Uint8Array([...defaultHeaderDigest(header), ...sha256(consensus)]), node.secretKey)
+    const headerSignature = secp256k1.sign(
+      new Uint8Array([...defaultHeaderDigest(header), ...sha256(consensus)]),
+      node.secretKey,
+    )
     const block = { id: bytesToHex(sha256(headerSignature)), header: { ...header, consensus }, headerSignature }
     store.set(block.id, block)
     return block
@@ -104,11 +132,22 @@ test('tampered, forged, replayed and early certificates are rejected with their 
   t.true(!r1.valid && r1.reason.startsWith('wrong-validator'))
 
   // Early claim: c signs a certificate with its (simulated, extractable) PoET key before expiry.
-  const timer = c.enclave.createWaitTimer(c.publicKey, certificateId(decodeWaitCertificate(block.header.consensus).certificate), b.engine.consensusState(block.id)?.localMean(b.engine.settings) ?? 0)
+  const timer = c.enclave.createWaitTimer(
+    c.publicKey,
+    certificateId(decodeWaitCertificate(block.header.consensus).certificate),
+    b.engine.consensusState(block.id)?.localMean(b.engine.settings) ?? 0,
+  )
   const header = draft(c, block)
   const { signature: _s, ...timerBody } = timer
   const body = { ...timerBody, nonce: new Uint8Array(32), blockDigest: defaultHeaderDigest(header) }
-  const early = seal(c, header, encodeWaitCertificate({ ...body, signature: poetSign(encodeCertificateBody(body), c.enclave.poetSecretKey as Uint8Array) }))
+  const early = seal(
+    c,
+    header,
+    encodeWaitCertificate({
+      ...body,
+      signature: poetSign(encodeCertificateBody(body), c.enclave.poetSecretKey as Uint8Array),
+    }),
+  )
   const r2 = await b.engine.blockReceived(early)
   t.true(!r2.valid && r2.reason.startsWith('timer-not-expired'), !r2.valid ? r2.reason : '')
 
@@ -157,18 +196,30 @@ test('K-test: after keyBlockClaimLimit blocks the engine stops, re-registers, th
   t.false(blocked.publish)
   t.is(a.engine.blocker, 'key-block-claim-limit')
   const h = Number(head.header.height)
-  const entry = registry.register({ validatorId: a.id, signupInfo: a.engine.signUp(head.id), signupBlockId: head.id, signupHeight: h, commitHeight: h + 1 })
+  const entry = registry.register({
+    validatorId: a.id,
+    signupInfo: a.engine.signUp(head.id),
+    signupBlockId: head.id,
+    signupHeight: h,
+    commitHeight: h + 1,
+  })
   t.is(entry.poetPublicKey, bytesToHex(a.enclave.poetPublicKey as Uint8Array))
   await a.engine.shouldPublish({ parent: head, digest: new Uint8Array(32) })
   t.is(a.engine.blocker, 'claiming-too-early')
 })
 
 test('settings come from the chain; a bad on-chain value is a typed error; hooks before initialize throw', async (t) => {
-  const { nodes } = await network(1, {}, { 'sawtooth.poet.target_wait_time': '5', 'sawtooth.poet.ztest_minimum_win_count': '7' })
+  const { nodes } = await network(
+    1,
+    {},
+    { 'sawtooth.poet.target_wait_time': '5', 'sawtooth.poet.ztest_minimum_win_count': '7' },
+  )
   t.is(nodes[0]?.engine.settings.targetWaitTime, 5)
   t.is(nodes[0]?.engine.settings.ztestMinimumWinCount, 7)
   await t.throwsAsync(network(1, {}, { 'sawtooth.poet.target_wait_time': 'soon' }), { instanceOf: InvalidSettingError })
-  await t.throwsAsync(network(1, {}, { 'sawtooth.poet.key_block_claim_limit': '2.5' }), { instanceOf: InvalidSettingError })
+  await t.throwsAsync(network(1, {}, { 'sawtooth.poet.key_block_claim_limit': '2.5' }), {
+    instanceOf: InvalidSettingError,
+  })
   const fresh = poet()({ enclave: simulatedEnclave({ clock: { now: () => 0 } }), registry: memoryRegistry() })
   await t.throwsAsync(fresh.blockReceived(genesis), { instanceOf: NotInitializedError })
 })

@@ -16,14 +16,44 @@ test('same parent: the smaller wait-certificate duration wins, whatever the aggr
 })
 
 test('different parents: the larger aggregate local mean wins, whatever the duration', (t) => {
-  t.is(resolveFork(head({ id: 'a', parentId: 'p1', aggregateLocalMean: 100 }), head({ id: 'b', parentId: 'p2', aggregateLocalMean: 101, duration: 1e6 })), 'switch')
-  t.is(resolveFork(head({ id: 'a', parentId: 'p1', aggregateLocalMean: 101, duration: 1e6 }), head({ id: 'b', parentId: 'p2', aggregateLocalMean: 100, duration: 0 })), 'keep')
+  t.is(
+    resolveFork(
+      head({ id: 'a', parentId: 'p1', aggregateLocalMean: 100 }),
+      head({ id: 'b', parentId: 'p2', aggregateLocalMean: 101, duration: 1e6 }),
+    ),
+    'switch',
+  )
+  t.is(
+    resolveFork(
+      head({ id: 'a', parentId: 'p1', aggregateLocalMean: 101, duration: 1e6 }),
+      head({ id: 'b', parentId: 'p2', aggregateLocalMean: 100, duration: 0 }),
+    ),
+    'keep',
+  )
 })
 
 test('ties fall to the greater header signature (byte order = Sawtooth hex order)', (t) => {
-  t.is(resolveFork(head({ id: 'a', headerSignature: new Uint8Array([1, 255]) }), head({ id: 'b', headerSignature: new Uint8Array([2, 0]) })), 'switch')
-  t.is(resolveFork(head({ id: 'a', headerSignature: new Uint8Array([2, 0]) }), head({ id: 'b', headerSignature: new Uint8Array([1, 255]) })), 'keep')
-  t.is(resolveFork(head({ id: 'a', parentId: 'x' }), head({ id: 'b', parentId: 'y', headerSignature: new Uint8Array([9]) })), 'switch')
+  t.is(
+    resolveFork(
+      head({ id: 'a', headerSignature: new Uint8Array([1, 255]) }),
+      head({ id: 'b', headerSignature: new Uint8Array([2, 0]) }),
+    ),
+    'switch',
+  )
+  t.is(
+    resolveFork(
+      head({ id: 'a', headerSignature: new Uint8Array([2, 0]) }),
+      head({ id: 'b', headerSignature: new Uint8Array([1, 255]) }),
+    ),
+    'keep',
+  )
+  t.is(
+    resolveFork(
+      head({ id: 'a', parentId: 'x' }),
+      head({ id: 'b', parentId: 'y', headerSignature: new Uint8Array([9]) }),
+    ),
+    'switch',
+  )
   t.is(resolveFork(head({ id: 'a' }), head({ id: 'b' })), 'keep')
 })
 

@@ -4,7 +4,8 @@ import { Blacklist, type ClaimCheck, ConsensusState, checkClaim, resolveSettings
 const settings = resolveSettings({ populationEstimateSampleSize: 5 })
 function chain(n: number, who: (i: number) => string) {
   let s = ConsensusState.genesis('g')
-  for (let i = 0; i < n; i++) s = s.extend(`b${i}`, i + 1, { validatorId: who(i), poetPublicKey: `${who(i)}/k`, duration: 2, localMean: 140 })
+  for (let i = 0; i < n; i++)
+    s = s.extend(`b${i}`, i + 1, { validatorId: who(i), poetPublicKey: `${who(i)}/k`, duration: 2, localMean: 140 })
   return s
 }
 const base = (parent: ConsensusState, over: Partial<ClaimCheck> = {}): ClaimCheck => ({
@@ -42,16 +43,37 @@ test('each policy rejects with its own reason', (t) => {
   t.is(reason({ ...b, blacklisted: true }), 'blacklisted')
   t.is(reason({ ...b, certificate: { ...b.certificate, validatorMatches: false } }), 'wrong-validator')
   t.is(reason({ ...b, certificate: { ...b.certificate, signatureValid: false } }), 'bad-signature')
-  t.is(reason({ ...b, certificate: { ...b.certificate, previousCertificateMatches: false } }), 'wrong-previous-certificate')
+  t.is(
+    reason({ ...b, certificate: { ...b.certificate, previousCertificateMatches: false } }),
+    'wrong-previous-certificate',
+  )
   t.is(reason({ ...b, certificate: { ...b.certificate, blockDigestMatches: false } }), 'wrong-block-digest')
-  t.is(reason({ ...b, certificate: { ...b.certificate, localMean: b.certificate.localMean + 0.002 } }), 'wrong-local-mean')
+  t.is(
+    reason({ ...b, certificate: { ...b.certificate, localMean: b.certificate.localMean + 0.002 } }),
+    'wrong-local-mean',
+  )
   t.is(reason({ ...b, certificate: { ...b.certificate, localMean: b.certificate.localMean + 0.0009 } }), 'valid')
-  t.is(reason({ ...b, timing: { arrival: 4999, parentTimestamp: 900, toleranceMs: 1000, checkStale: true } }), 'timer-not-expired')
+  t.is(
+    reason({ ...b, timing: { arrival: 4999, parentTimestamp: 900, toleranceMs: 1000, checkStale: true } }),
+    'timer-not-expired',
+  )
   t.is(reason({ ...b, timing: { arrival: 5000, parentTimestamp: 900, toleranceMs: 1000, checkStale: true } }), 'valid')
-  t.is(reason({ ...b, timing: { arrival: 6000, parentTimestamp: 2001, toleranceMs: 1000, checkStale: true } }), 'timer-before-parent')
-  t.is(reason({ ...b, timing: { arrival: 37_001, parentTimestamp: 900, toleranceMs: 1000, checkStale: true } }), 'timer-timed-out')
-  t.is(reason({ ...b, timing: { arrival: 37_001, parentTimestamp: 900, toleranceMs: 1000, checkStale: false } }), 'valid')
-  t.is(reason({ ...b, entry: { poetPublicKey: 'a/k', signupHeight: 0, commitHeight: 12 } }), 'signup-committed-too-late')
+  t.is(
+    reason({ ...b, timing: { arrival: 6000, parentTimestamp: 2001, toleranceMs: 1000, checkStale: true } }),
+    'timer-before-parent',
+  )
+  t.is(
+    reason({ ...b, timing: { arrival: 37_001, parentTimestamp: 900, toleranceMs: 1000, checkStale: true } }),
+    'timer-timed-out',
+  )
+  t.is(
+    reason({ ...b, timing: { arrival: 37_001, parentTimestamp: 900, toleranceMs: 1000, checkStale: false } }),
+    'valid',
+  )
+  t.is(
+    reason({ ...b, entry: { poetPublicKey: 'a/k', signupHeight: 0, commitHeight: 12 } }),
+    'signup-committed-too-late',
+  )
   t.is(reason({ ...b, entry: { poetPublicKey: 'a/k', signupHeight: 1, commitHeight: 12 } }), 'claiming-too-early')
 })
 

@@ -13,7 +13,15 @@ test('50 honest validators, 10,000 blocks: equal win shares (chi-square p > 0.01
 })
 
 test('the z-test catches a validator whose enclave draws 3x shorter waits', (t) => {
-  const r = simulate({ validators: 20, blocks: 3000, delayMs: 200, seed: 3, adversaries: [{ kind: 'compromised', count: 1 }], compromisedFactor: 1 / 3, blacklist: { strikes: 1_000_000 } })
+  const r = simulate({
+    validators: 20,
+    blocks: 3000,
+    delayMs: 200,
+    seed: 3,
+    adversaries: [{ kind: 'compromised', count: 1 }],
+    compromisedFactor: 1 / 3,
+    blacklist: { strikes: 1_000_000 },
+  })
   // Strikes are disabled so every over-winning claim meets the z-test, not the blacklist.
   const adversary = r.adversaries[0]
   t.truthy(adversary)
@@ -21,7 +29,13 @@ test('the z-test catches a validator whose enclave draws 3x shorter waits', (t) 
 })
 
 test('every adversary type is rejected and blacklisted in the statistical simulator', (t) => {
-  const r = simulate({ validators: 100, blocks: 2000, delayMs: 200, seed: 7, adversaries: ADVERSARY_KINDS.map((kind) => ({ kind, count: 1 })) })
+  const r = simulate({
+    validators: 100,
+    blocks: 2000,
+    delayMs: 200,
+    seed: 7,
+    adversaries: ADVERSARY_KINDS.map((kind) => ({ kind, count: 1 })),
+  })
   for (const a of r.adversaries) {
     t.true(a.rejected > 0, `${a.kind} never rejected`)
     t.not(a.blacklistedAtHeight, null, `${a.kind} never blacklisted`)
@@ -32,7 +46,13 @@ test('every adversary type is rejected and blacklisted in the statistical simula
 })
 
 test('the simulator is deterministic: same seed, same report', (t) => {
-  const opts = { validators: 30, blocks: 500, delayMs: 300, seed: 11, adversaries: [{ kind: 'forge' as const, count: 1 }] }
+  const opts = {
+    validators: 30,
+    blocks: 500,
+    delayMs: 300,
+    seed: 11,
+    adversaries: [{ kind: 'forge' as const, count: 1 }],
+  }
   const { wallMs: _a, ...one } = simulate(opts)
   const { wallMs: _b, ...two } = simulate(opts)
   t.deepEqual(one, two)

@@ -1,9 +1,9 @@
 import test from 'ava'
 import {
-  ConsensusState,
-  DEFAULT_SETTINGS,
   blockPopulationEstimate,
+  ConsensusState,
   chiSquarePValue,
+  DEFAULT_SETTINGS,
   localMean,
   populationEstimate,
   resolveSettings,
@@ -66,7 +66,10 @@ test('z-test known answer: 4 straight wins at population 4 gives z = 3/sqrt(0.75
 })
 
 test('z-test passes a validator winning at exactly its expected rate', (t) => {
-  const history = Array.from({ length: 400 }, (_, i) => ({ validatorId: i % 4 === 0 ? 'A' : 'B', populationEstimate: 4 }))
+  const history = Array.from({ length: 400 }, (_, i) => ({
+    validatorId: i % 4 === 0 ? 'A' : 'B',
+    populationEstimate: 4,
+  }))
   t.is(zTest(history, 'A', 3.075, 3), undefined)
   // At α = 0.05 (z 1.645) a validator winning every second block fails.
   const greedy = Array.from({ length: 40 }, (_, i) => ({ validatorId: i % 2 === 0 ? 'A' : 'B', populationEstimate: 4 }))

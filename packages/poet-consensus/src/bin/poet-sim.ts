@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // poet-sim: runs the PoET simulator and prints its JSON report on stdout.
 import { PoetError } from '../errors.js'
-import { USAGE, parseArgs } from '../sim/cli.js'
+import { parseArgs, USAGE } from '../sim/cli.js'
 import { simulate } from '../sim/fast.js'
 import { simulateFull } from '../sim/full.js'
 

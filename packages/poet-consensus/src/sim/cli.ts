@@ -16,7 +16,8 @@ export interface CliOptions extends SimulationOptions {
 
 function num(flag: string, raw: string | undefined): number {
   const v = Number(raw)
-  if (raw === undefined || raw.trim() === '' || !Number.isFinite(v)) throw new SimulatorOptionError(flag, raw, 'must be a number')
+  if (raw === undefined || raw.trim() === '' || !Number.isFinite(v))
+    throw new SimulatorOptionError(flag, raw, 'must be a number')
   return v
 }
 
@@ -72,7 +73,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       }
       case '--set': {
         const [key, raw] = (value ?? '').split('=')
-        if (key === undefined || !(key in DEFAULT_SETTINGS)) throw new SimulatorOptionError(flag, value, 'SETTING=VALUE with a known setting')
+        if (key === undefined || !(key in DEFAULT_SETTINGS))
+          throw new SimulatorOptionError(flag, value, 'SETTING=VALUE with a known setting')
         settings[key] = num(flag, raw)
         break
       }

@@ -7,9 +7,22 @@
 // (smallest duration) settles the round.
 import { ConsensusState } from '../consensus-state.js'
 import { SimulatorOptionError } from '../errors.js'
-import { Blacklist, type BlacklistPolicy, DEFAULT_BLACKLIST_POLICY, type RegistryEntry, type RejectReason, checkClaim } from '../rules.js'
+import {
+  Blacklist,
+  type BlacklistPolicy,
+  checkClaim,
+  DEFAULT_BLACKLIST_POLICY,
+  type RegistryEntry,
+  type RejectReason,
+} from '../rules.js'
 import { type PoetSettings, resolveSettings } from '../settings.js'
-import { ADVERSARY_KINDS, type AdversaryKind, type AdversaryOutcome, type AdversarySpec, type SimulationReport } from './report.js'
+import {
+  ADVERSARY_KINDS,
+  type AdversaryKind,
+  type AdversaryOutcome,
+  type AdversarySpec,
+  type SimulationReport,
+} from './report.js'
 import { type Rng, seededRng } from './rng.js'
 import { chiSquarePValue, chiSquareStatistic } from './stats.js'
 
@@ -69,8 +82,14 @@ export function simulate(options: SimulationOptions): SimulationReport {
   const kinds: (AdversaryKind | undefined)[] = new Array(N).fill(undefined)
   let next = N
   for (const spec of options.adversaries ?? []) {
-    if (!ADVERSARY_KINDS.includes(spec.kind)) throw new SimulatorOptionError('adversary', spec.kind, `one of ${ADVERSARY_KINDS.join(', ')}`)
-    check(`adversary ${spec.kind} count`, spec.count, Number.isInteger(spec.count) && spec.count >= 0, 'must be an integer >= 0')
+    if (!ADVERSARY_KINDS.includes(spec.kind))
+      throw new SimulatorOptionError('adversary', spec.kind, `one of ${ADVERSARY_KINDS.join(', ')}`)
+    check(
+      `adversary ${spec.kind} count`,
+      spec.count,
+      Number.isInteger(spec.count) && spec.count >= 0,
+      'must be an integer >= 0',
+    )
     for (let k = 0; k < spec.count; k++) {
       next -= 1
       check('adversaries', next, next >= 1, 'need at least one honest validator')
@@ -85,7 +104,11 @@ export function simulate(options: SimulationOptions): SimulationReport {
     check(`shares[${i}]`, share, share > 0, 'must be > 0')
     proc[i] = processingMs / share
   }
-  const entries: (RegistryEntry | undefined)[] = ids.map((id) => ({ poetPublicKey: `${id}/k0`, signupHeight: 0, commitHeight: 0 }))
+  const entries: (RegistryEntry | undefined)[] = ids.map((id) => ({
+    poetPublicKey: `${id}/k0`,
+    signupHeight: 0,
+    commitHeight: 0,
+  }))
   const pending: (RegistryEntry | undefined)[] = new Array(N).fill(undefined)
   const keyGen = new Int32Array(N)
   const pendingList: number[] = []
@@ -94,7 +117,17 @@ export function simulate(options: SimulationOptions): SimulationReport {
   for (let i = 0; i < N; i++) {
     const kind = kinds[i]
     if (kind !== undefined)
-      outcomes.set(i, { kind, validatorId: ids[i] as string, published: 0, accepted: 0, inChain: 0, rejected: 0, reasons: {}, firstRejectedAtHeight: null, blacklistedAtHeight: null })
+      outcomes.set(i, {
+        kind,
+        validatorId: ids[i] as string,
+        published: 0,
+        accepted: 0,
+        inChain: 0,
+        rejected: 0,
+        reasons: {},
+        firstRejectedAtHeight: null,
+        blacklistedAtHeight: null,
+      })
   }
   const selfRefusals: Record<string, number> = {}
   let keyRotations = 0
@@ -144,7 +177,11 @@ export function simulate(options: SimulationOptions): SimulationReport {
     return true
   }
 
-  const evaluate = (i: number, localMean: number, arrivalAt: number): { valid: true } | { valid: false; reason: RejectReason } => {
+  const evaluate = (
+    i: number,
+    localMean: number,
+    arrivalAt: number,
+  ): { valid: true } | { valid: false; reason: RejectReason } => {
     const kind = kinds[i]
     const replay = kind === 'replay'
     const verdict = checkClaim(
@@ -190,7 +227,24 @@ export function simulate(options: SimulationOptions): SimulationReport {
     // One pass: when the head reached each validator, its timer, its claim time; track the earliest honest claim.
     usable.fill(0)
     near.length = 0
-    let w = drawRound(N, lastWinner, lastPub, options.delayMs, rng, code, proc, fixed, delay, minWait, localMean, registered, dur, request, pub, near)
+    let w = drawRound(
+      N,
+      lastWinner,
+      lastPub,
+      options.delayMs,
+      rng,
+      code,
+      proc,
+      fixed,
+      delay,
+      minWait,
+      localMean,
+      registered,
+      dur,
+      request,
+      pub,
+      near,
+    )
     for (const i of adversaryIndices) near.push(i)
     let best = w < 0 ? Number.POSITIVE_INFINITY : (pub[w] as number)
     for (const i of adversaryIndices) {
@@ -257,7 +311,11 @@ export function simulate(options: SimulationOptions): SimulationReport {
       w = -1
       best = Number.POSITIVE_INFINITY
       for (let i = 0; i < N; i++)
-        if (usable[i] !== 2 && (pub[i] as number) < best && (code[i] === 0 ? entries[i] !== undefined : usable[i] === 1)) {
+        if (
+          usable[i] !== 2 &&
+          (pub[i] as number) < best &&
+          (code[i] === 0 ? entries[i] !== undefined : usable[i] === 1)
+        ) {
           best = pub[i] as number
           w = i
         }
@@ -339,11 +397,19 @@ export function simulate(options: SimulationOptions): SimulationReport {
   const honestWins = honestIdx.map((i) => wins[i] as number)
   const honestBlocks = honestWins.reduce((a, b) => a + b, 0)
   const expected = honestBlocks / honestIdx.length
-  const chi = honestIdx.length > 1 && honestBlocks > 0 ? chiSquareStatistic(honestWins, honestWins.map(() => expected)) : 0
+  const chi =
+    honestIdx.length > 1 && honestBlocks > 0
+      ? chiSquareStatistic(
+          honestWins,
+          honestWins.map(() => expected),
+        )
+      : 0
   const df = Math.max(honestIdx.length - 1, 1)
   const intervals = (from: number) => {
     const n = blockTimes.length - 1 - from
-    return n > 0 ? ((blockTimes[blockTimes.length - 1] as number) - (blockTimes[from] as number)) / n / 1000 : Number.NaN
+    return n > 0
+      ? ((blockTimes[blockTimes.length - 1] as number) - (blockTimes[from] as number)) / n / 1000
+      : Number.NaN
   }
   const steady = intervals(Math.min(warmup, Math.max(blockTimes.length - 2, 0)))
   let honestBlacklisted = 0
@@ -407,7 +473,8 @@ function drawRound(
   let best = Number.POSITIVE_INFINITY
   const slack = 1.5 * delayMs
   for (let i = 0; i < n; i++) {
-    const a = i === lastWinner ? lastPub : lastPub + (fixed[i] === 1 ? (delay[i] as number) : delayMs * (0.5 + rng.fast()))
+    const a =
+      i === lastWinner ? lastPub : lastPub + (fixed[i] === 1 ? (delay[i] as number) : delayMs * (0.5 + rng.fast()))
     const r = a + (proc[i] as number)
     request[i] = r
     if (code[i] !== 0) continue

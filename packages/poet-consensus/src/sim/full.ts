@@ -7,8 +7,8 @@ import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { decodeWaitCertificate, encodeCertificateBody, encodeWaitCertificate } from '../codec.js'
-import { NULL_CERTIFICATE_ID, type SimulatedEnclave, certificateId, poetSign, simulatedEnclave } from '../enclave.js'
-import { type PoetEngine, defaultHeaderDigest, poet } from '../engine.js'
+import { certificateId, NULL_CERTIFICATE_ID, poetSign, type SimulatedEnclave, simulatedEnclave } from '../enclave.js'
+import { defaultHeaderDigest, type PoetEngine, poet } from '../engine.js'
 import { SimulatorOptionError } from '../errors.js'
 import { memoryRegistry, originatorPublicKeyHash, signupNonce } from '../registry.js'
 import type { RejectReason } from '../rules.js'
@@ -47,8 +47,10 @@ const ZERO_ID = '00'.repeat(32)
 export async function simulateFull(options: FullSimulationOptions): Promise<SimulationReport> {
   const started = performance.now()
   const N = options.validators
-  if (!Number.isInteger(N) || N < 2) throw new SimulatorOptionError('validators', N, 'must be an integer >= 2 in full mode')
-  if (!Number.isInteger(options.blocks) || options.blocks < 1) throw new SimulatorOptionError('blocks', options.blocks, 'must be >= 1')
+  if (!Number.isInteger(N) || N < 2)
+    throw new SimulatorOptionError('validators', N, 'must be an integer >= 2 in full mode')
+  if (!Number.isInteger(options.blocks) || options.blocks < 1)
+    throw new SimulatorOptionError('blocks', options.blocks, 'must be >= 1')
   const settings = resolveSettings(options.settings)
   const rng = seededRng(options.seed)
   const clock = virtualClock(0)
@@ -81,7 +83,8 @@ export async function simulateFull(options: FullSimulationOptions): Promise<Simu
     if (!ADVERSARY_KINDS.includes(spec.kind)) throw new SimulatorOptionError('adversary', spec.kind, 'unknown kind')
     for (let k = 0; k < spec.count; k++) {
       slot -= 1
-      if (slot < 1) throw new SimulatorOptionError('adversaries', spec.count, 'need at least one honest validator (validator 0)')
+      if (slot < 1)
+        throw new SimulatorOptionError('adversaries', spec.count, 'need at least one honest validator (validator 0)')
       kinds[slot] = spec.kind
     }
   }
@@ -91,11 +94,18 @@ export async function simulateFull(options: FullSimulationOptions): Promise<Simu
     const secretKey = secp256k1.utils.randomSecretKey(rng.bytes(48))
     const publicKey = secp256k1.getPublicKey(secretKey, true)
     const id = bytesToHex(publicKey)
-    const enclaveInit = { clock, random: rng.bytes, minimumWaitTime: settings.minimumWaitTime, timerTimeoutPeriod: settings.timerTimeoutPeriod }
+    const enclaveInit = {
+      clock,
+      random: rng.bytes,
+      minimumWaitTime: settings.minimumWaitTime,
+      timerTimeoutPeriod: settings.timerTimeoutPeriod,
+    }
     const enclave = simulatedEnclave(enclaveInit)
     const extraEnclaves =
       kinds[i] === 'multi-enclave'
-        ? Array.from({ length: (options.enclaves ?? 4) - 1 }, () => simulatedEnclave({ ...enclaveInit, antiSybilId: enclave.antiSybilId }))
+        ? Array.from({ length: (options.enclaves ?? 4) - 1 }, () =>
+            simulatedEnclave({ ...enclaveInit, antiSybilId: enclave.antiSybilId }),
+          )
         : []
     const engine = poet({
       settings,
@@ -118,14 +128,38 @@ export async function simulateFull(options: FullSimulationOptions): Promise<Simu
       clock,
       signer: { scheme: 'secp256k1', publicKey, sign: (m) => secp256k1.sign(m, secretKey) },
     })
-    nodes.push({ index: i, id, publicKey, secretKey, kind: kinds[i], enclave, extraEnclaves, engine, head: genesis, attempt: undefined, seen: new Set([genesis.id]), valid: new Set([genesis.id]), waiting: new Map() })
+    nodes.push({
+      index: i,
+      id,
+      publicKey,
+      secretKey,
+      kind: kinds[i],
+      enclave,
+      extraEnclaves,
+      engine,
+      head: genesis,
+      attempt: undefined,
+      seen: new Set([genesis.id]),
+      valid: new Set([genesis.id]),
+      waiting: new Map(),
+    })
   }
   const byId = new Map(nodes.map((n) => [n.id, n]))
   const observer = nodes[0] as Node
   const outcomes = new Map<string, AdversaryOutcome>()
   for (const n of nodes)
     if (n.kind !== undefined)
-      outcomes.set(n.id, { kind: n.kind, validatorId: n.id, published: 0, accepted: 0, inChain: 0, rejected: 0, reasons: {}, firstRejectedAtHeight: null, blacklistedAtHeight: null })
+      outcomes.set(n.id, {
+        kind: n.kind,
+        validatorId: n.id,
+        published: 0,
+        accepted: 0,
+        inChain: 0,
+        rejected: 0,
+        reasons: {},
+        firstRejectedAtHeight: null,
+        blacklistedAtHeight: null,
+      })
   const selfRefusals: Record<string, number> = {}
   let falseRejections = 0
   let keyRotations = 0
@@ -150,7 +184,9 @@ export async function simulateFull(options: FullSimulationOptions): Promise<Simu
     return block
   }
   const certIdOf = (block: ChainBlock) =>
-    block.header.consensus.length === 0 ? NULL_CERTIFICATE_ID : certificateId(decodeWaitCertificate(block.header.consensus).certificate)
+    block.header.consensus.length === 0
+      ? NULL_CERTIFICATE_ID
+      : certificateId(decodeWaitCertificate(block.header.consensus).certificate)
 
   const broadcast = (from: Node, block: ChainBlock, extraDelay = 0) => {
     for (const n of nodes) {
@@ -222,7 +258,13 @@ export async function simulateFull(options: FullSimulationOptions): Promise<Simu
           node.attempt = clock.setTimeout(() => attempt(node), decision.retryAfterMs)
         } else if (node.engine.blocker === 'key-block-claim-limit') {
           const h = Number(head.header.height)
-          registry.register({ validatorId: node.id, signupInfo: node.engine.signUp(head.id), signupBlockId: head.id, signupHeight: h, commitHeight: h + 1 })
+          registry.register({
+            validatorId: node.id,
+            signupInfo: node.engine.signUp(head.id),
+            signupBlockId: head.id,
+            signupHeight: h,
+            commitHeight: h + 1,
+          })
           if (node.kind === undefined) keyRotations += 1
         } else if (node.kind === undefined && node.engine.blocker !== undefined) {
           selfRefusals[node.engine.blocker] = (selfRefusals[node.engine.blocker] ?? 0) + 1
@@ -257,10 +299,21 @@ export async function simulateFull(options: FullSimulationOptions): Promise<Simu
         // early-claim, forge, compromised: bypass the enclave with the key it cannot hide.
         const state = node.engine.consensusState(head.id)
         if (state === undefined) return
-        const timer = node.enclave.createWaitTimer(node.publicKey, certIdOf(head), state.localMean(node.engine.settings))
+        const timer = node.enclave.createWaitTimer(
+          node.publicKey,
+          certIdOf(head),
+          state.localMean(node.engine.settings),
+        )
         const duration =
-          node.kind === 'forge' ? settings.minimumWaitTime : node.kind === 'compromised' ? settings.minimumWaitTime + (timer.duration - settings.minimumWaitTime) * factor : timer.duration
-        const key = node.kind === 'forge' ? secp256k1.utils.randomSecretKey(rng.bytes(48)) : (node.enclave.poetSecretKey as Uint8Array)
+          node.kind === 'forge'
+            ? settings.minimumWaitTime
+            : node.kind === 'compromised'
+              ? settings.minimumWaitTime + (timer.duration - settings.minimumWaitTime) * factor
+              : timer.duration
+        const key =
+          node.kind === 'forge'
+            ? secp256k1.utils.randomSecretKey(rng.bytes(48))
+            : (node.enclave.poetSecretKey as Uint8Array)
         const waitMs = node.kind === 'early-claim' ? 0 : duration * 1000
         node.attempt = clock.setTimeout(async () => {
           if (node.head !== head) return
@@ -296,11 +349,21 @@ export async function simulateFull(options: FullSimulationOptions): Promise<Simu
   const honestWins = honest.map((n) => wins.get(n.id) ?? 0)
   const honestBlocks = honestWins.reduce((a, b) => a + b, 0)
   const expected = honestBlocks / honest.length
-  const chi = honestBlocks > 0 ? chiSquareStatistic(honestWins, honestWins.map(() => expected)) : 0
+  const chi =
+    honestBlocks > 0
+      ? chiSquareStatistic(
+          honestWins,
+          honestWins.map(() => expected),
+        )
+      : 0
   const df = Math.max(honest.length - 1, 1)
   const times = [0, ...chainBlocks.map((b) => b.header.timestamp)]
-  const warmup = Math.min(options.warmupBlocks ?? 2 * settings.populationEstimateSampleSize, Math.max(times.length - 2, 0))
-  const mean = (from: number) => ((times[times.length - 1] as number) - (times[from] as number)) / Math.max(times.length - 1 - from, 1) / 1000
+  const warmup = Math.min(
+    options.warmupBlocks ?? 2 * settings.populationEstimateSampleSize,
+    Math.max(times.length - 2, 0),
+  )
+  const mean = (from: number) =>
+    ((times[times.length - 1] as number) - (times[from] as number)) / Math.max(times.length - 1 - from, 1) / 1000
   let orphaned = 0
   for (const id of observer.valid) if (id !== genesis.id && !onChain.has(id)) orphaned += 1
   let honestBlacklisted = 0

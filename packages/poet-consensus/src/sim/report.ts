@@ -5,7 +5,14 @@ import type { PoetSettings } from '../settings.js'
 /** Misbehaviours the simulator can play (see docs/poet.md "Adversaries"). */
 export type AdversaryKind = 'early-claim' | 'forge' | 'replay' | 'multi-enclave' | 'withhold' | 'compromised'
 
-export const ADVERSARY_KINDS: readonly AdversaryKind[] = ['early-claim', 'forge', 'replay', 'multi-enclave', 'withhold', 'compromised']
+export const ADVERSARY_KINDS: readonly AdversaryKind[] = [
+  'early-claim',
+  'forge',
+  'replay',
+  'multi-enclave',
+  'withhold',
+  'compromised',
+]
 
 /** `count` validators playing `kind`. */
 export interface AdversarySpec {
