@@ -162,8 +162,8 @@ contract PlasmaRoot {
     /// the operator's last blocks can still be proven.
     function requestUnbond() external {
         Operator storage op = operators[msg.sender];
-        if (!op.active) revert NotOperator(msg.sender);
         if (op.frozen) revert OperatorIsFrozen(msg.sender);
+        if (!op.active) revert NotOperator(msg.sender);
         op.active = false;
         op.unbondRequestedAt = uint64(block.timestamp);
         emit OperatorUnbondRequested(msg.sender);

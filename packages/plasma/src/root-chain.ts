@@ -53,6 +53,8 @@ export interface RootChain {
   events(fromBlock: bigint): Promise<RootChainEvents>
 
   bond(amount: bigint): Promise<Sent>
+  requestUnbond(): Promise<Sent>
+  withdrawBond(): Promise<Sent>
   submitBlock(root: Uint8Array): Promise<Sent & { blknum: bigint }>
   deposit(amount: bigint): Promise<Sent & { blknum: bigint }>
   depositToken(token: Address, amount: bigint): Promise<Sent & { blknum: bigint }>

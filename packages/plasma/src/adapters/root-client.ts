@@ -222,6 +222,12 @@ export class PlasmaRootClient implements RootChain {
   bond(amount: bigint) {
     return this.write('bond', [], amount)
   }
+  requestUnbond() {
+    return this.write('requestUnbond', [])
+  }
+  withdrawBond() {
+    return this.write('withdrawBond', [])
+  }
   async submitBlock(root: Uint8Array) {
     const sent = await this.write('submitBlock', [`0x${bytesToHex(root)}`])
     const ev = parseEventLogs({ abi: plasmaRootAbi, logs: sent.logs as never, eventName: 'BlockSubmitted' })[0]
