@@ -12,7 +12,7 @@ import {
   TrailingBytesError,
   TruncatedError,
 } from '../errors.js'
-import { ConversionFailure, metaOf } from './items.js'
+import { ConversionFailure, metaOf, utf16leToString } from './items.js'
 
 /** The pair of functions compiled from one layout. */
 export interface Compiled<T> {
@@ -59,6 +59,7 @@ const helpers = {
     return true
   },
   isBytes: (x: unknown): x is Uint8Array => x instanceof Uint8Array,
+  utf16: utf16leToString,
 }
 
 const q = JSON.stringify
@@ -225,6 +226,18 @@ function decBytes(g: Gen, item: AnyItem, path: string, end: string): { code: str
       // Inline T.125 PER length determinant + content.
       code += `if(o>=${e})throw H.trunc(${q(join(path, 'length'))},o,1,0);let ${raw}=b[o];let h${raw}=1;if(${raw}&128){if(${raw}&64)throw H.malformed(${q(join(path, 'length'))},o,'PER length below 0xc0 (no fragmentation)',${raw});if(o+1>=${e})throw H.trunc(${q(join(path, 'length'))},o,2,${e}-o);${raw}=((${raw}&63)<<8)|b[o+1];h${raw}=2;if(${raw}<128)throw H.malformed(${q(join(path, 'length'))},o,'the one-byte PER form for lengths below 0x80',${raw});}if(${e}-o-h${raw}!==${raw})throw H.length(${q(join(path, 'length'))},o,${raw}+' content bytes after the PER length',${e}-o-h${raw});o+=h${raw};const v${raw}=b.subarray(o,${e});o=${e};`
       return { code, value: `v${raw}` }
+    }
+    if (meta?.kind === 'utf16zSequence') {
+      // Inline NUL-terminated UTF-16LE strings, then the rest as `extra`.
+      const fields: string[] = []
+      for (const name of meta.names) {
+        const s = g.v('t')
+        code += `let z${s}=o;while(z${s}+1<${e}&&(b[z${s}]|b[z${s}+1])!==0)z${s}+=2;if(z${s}+1>=${e})throw H.malformed(${q(join(path, name))},o,${q(`a UTF-16LE string ${name} ending in 00 00`)},${e}-o);const ${s}=utf16(b,o,(z${s}-o)>>1);o=z${s}+2;`
+        fields.push(`${q(name)}:${s}`)
+      }
+      code += `const ${raw}=b.subarray(o,${e});o=${e};`
+      fields.push(`"extra":${raw}`)
+      return { code, value: `{${fields.join(',')}}` }
     }
     code += `const ${raw}=b.subarray(o,${e});o=${e};`
     if (custom === undefined) return { code, value: raw }
@@ -450,9 +463,17 @@ function encLayout(g: Gen, layout: Layout, path: string, x: string): string {
   return code
 }
 
-/** A growable scratch buffer shared by all compiled encoders (they are synchronous and non-reentrant). */
+/**
+ * A growable scratch buffer shared by all compiled encoders (they are synchronous and
+ * non-reentrant), and a bump-allocated output pool in the manner of Node's Buffer.allocUnsafe:
+ * results are views into a shared 64 KiB ArrayBuffer whose regions are never reused, so creating
+ * one costs a view, not a new backing store.
+ */
+const POOL_SIZE = 1 << 16
 const scratch = {
   b: new Uint8Array(1 << 16),
+  pool: new Uint8Array(POOL_SIZE),
+  used: 0,
   grow(min: number): Uint8Array {
     let size = scratch.b.length
     while (size < min) size *= 2
@@ -461,16 +482,28 @@ const scratch = {
     scratch.b = next
     return next
   },
+  out(n: number): Uint8Array {
+    if (n > POOL_SIZE >>> 3) return scratch.b.slice(0, n)
+    if (scratch.used + n > POOL_SIZE) {
+      scratch.pool = new Uint8Array(POOL_SIZE)
+      scratch.used = 0
+    }
+    const start = scratch.used
+    const view = scratch.pool.subarray(start, start + n)
+    view.set(scratch.b.subarray(0, n))
+    scratch.used = (start + n + 7) & ~7
+    return view
+  },
 }
 
 /** Compiles `layout` into a decoder and an encoder with binary-layout's semantics. */
 export function compileLayout<T>(layout: Layout, name: string): Compiled<T> {
   const dg = new Gen()
   const d = decLayoutOrItem(dg, layout, '', 'n')
-  const decodeSource = `return function decode_${name}(b){const n=b.length;let o=0;${d.code}if(o!==n)throw H.trailing(${q(name)},o,n-o);return ${d.value};}`
+  const decodeSource = `const utf16=H.utf16;return function decode_${name}(b){const n=b.length;let o=0;${d.code}if(o!==n)throw H.trailing(${q(name)},o,n-o);return ${d.value};}`
   const eg = new Gen()
   const e = encLayoutOrItem(eg, layout, '', 'v')
-  const encodeSource = `return function encode_${name}(v){let b=S.b;let o=0;${e}return S.b.slice(0,o);}`
+  const encodeSource = `return function encode_${name}(v){let b=S.b;let o=0;${e}return S.out(o);}`
   const decode = new Function('H', 'K', decodeSource)(helpers, dg.consts) as (bytes: Uint8Array) => T
   const encode = new Function('H', 'K', 'S', encodeSource)(helpers, eg.consts, scratch) as (value: T) => Uint8Array
   return { decode, encode, source: { decode: decodeSource, encode: encodeSource } }

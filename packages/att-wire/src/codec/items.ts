@@ -187,11 +187,74 @@ export function exactSize(size: number) {
   })
 }
 
-/** Reads `count` code units of UTF-16LE; lone surrogates survive, so decode and encode are exact inverses. */
-export function utf16leToString(bytes: Uint8Array, start: number, units: number): string {
-  let s = ''
-  for (let i = 0, o = start; i < units; i++, o += 2) s += String.fromCharCode(bytes[o]! | (bytes[o + 1]! << 8))
-  return s
+const codes: number[] = []
+
+/** Reads `units` code units of UTF-16LE; lone surrogates survive, so decode and encode are exact inverses. */
+export function utf16leToString(bytes: Uint8Array, s: number, units: number): string {
+  // Short strings (names, domains) dominate; direct arguments avoid building an array.
+  switch (units) {
+    case 0:
+      return ''
+    case 1:
+      return String.fromCharCode(bytes[s + 0]! | (bytes[s + 1]! << 8))
+    case 2:
+      return String.fromCharCode(bytes[s + 0]! | (bytes[s + 1]! << 8), bytes[s + 2]! | (bytes[s + 3]! << 8))
+    case 3:
+      return String.fromCharCode(
+        bytes[s + 0]! | (bytes[s + 1]! << 8),
+        bytes[s + 2]! | (bytes[s + 3]! << 8),
+        bytes[s + 4]! | (bytes[s + 5]! << 8),
+      )
+    case 4:
+      return String.fromCharCode(
+        bytes[s + 0]! | (bytes[s + 1]! << 8),
+        bytes[s + 2]! | (bytes[s + 3]! << 8),
+        bytes[s + 4]! | (bytes[s + 5]! << 8),
+        bytes[s + 6]! | (bytes[s + 7]! << 8),
+      )
+    case 5:
+      return String.fromCharCode(
+        bytes[s + 0]! | (bytes[s + 1]! << 8),
+        bytes[s + 2]! | (bytes[s + 3]! << 8),
+        bytes[s + 4]! | (bytes[s + 5]! << 8),
+        bytes[s + 6]! | (bytes[s + 7]! << 8),
+        bytes[s + 8]! | (bytes[s + 9]! << 8),
+      )
+    case 6:
+      return String.fromCharCode(
+        bytes[s + 0]! | (bytes[s + 1]! << 8),
+        bytes[s + 2]! | (bytes[s + 3]! << 8),
+        bytes[s + 4]! | (bytes[s + 5]! << 8),
+        bytes[s + 6]! | (bytes[s + 7]! << 8),
+        bytes[s + 8]! | (bytes[s + 9]! << 8),
+        bytes[s + 10]! | (bytes[s + 11]! << 8),
+      )
+    case 7:
+      return String.fromCharCode(
+        bytes[s + 0]! | (bytes[s + 1]! << 8),
+        bytes[s + 2]! | (bytes[s + 3]! << 8),
+        bytes[s + 4]! | (bytes[s + 5]! << 8),
+        bytes[s + 6]! | (bytes[s + 7]! << 8),
+        bytes[s + 8]! | (bytes[s + 9]! << 8),
+        bytes[s + 10]! | (bytes[s + 11]! << 8),
+        bytes[s + 12]! | (bytes[s + 13]! << 8),
+      )
+    case 8:
+      return String.fromCharCode(
+        bytes[s + 0]! | (bytes[s + 1]! << 8),
+        bytes[s + 2]! | (bytes[s + 3]! << 8),
+        bytes[s + 4]! | (bytes[s + 5]! << 8),
+        bytes[s + 6]! | (bytes[s + 7]! << 8),
+        bytes[s + 8]! | (bytes[s + 9]! << 8),
+        bytes[s + 10]! | (bytes[s + 11]! << 8),
+        bytes[s + 12]! | (bytes[s + 13]! << 8),
+        bytes[s + 14]! | (bytes[s + 15]! << 8),
+      )
+  }
+  codes.length = units
+  for (let i = 0, o = s; i < units; i++, o += 2) codes[i] = bytes[o]! | (bytes[o + 1]! << 8)
+  // units ≤ 0x7fff here (16-bit byte counts), well inside the argument limit of apply.
+  return String.fromCharCode.apply(null, codes)
 }
 
 /** Writes a string's UTF-16 code units little-endian at `offset`. */

@@ -42,6 +42,15 @@ export interface LoginInput {
   readonly extra?: Uint8Array
 }
 
+function lengthError(i: number, s: string, cb: number): never {
+  throw new LengthMismatchError({
+    field: LENGTH_NAMES[i]!,
+    offset: 8 + 2 * i,
+    expected: `${s.length * 2} (2 × the characters before the 00 00 terminator)`,
+    actual: cb,
+  })
+}
+
 export const loginCodec = defineCodec('login', loginLayout, {
   check(v) {
     if (!(v.flags & INFO_UNICODE)) {
@@ -52,18 +61,12 @@ export const loginCodec = defineCodec('login', loginLayout, {
         actual: v.flags,
       })
     }
-    for (let i = 0; i < 5; i++) {
-      const cb = v[LENGTH_NAMES[i]!]
-      const s = v.strings[LOGIN_STRING_NAMES[i]!]
-      if (cb !== s.length * 2) {
-        throw new LengthMismatchError({
-          field: LENGTH_NAMES[i]!,
-          offset: 8 + 2 * i,
-          expected: `${s.length * 2} (2 × the characters before the 00 00 terminator)`,
-          actual: cb,
-        })
-      }
-    }
+    const s = v.strings
+    if (v.cbDomain !== s.domain.length * 2) lengthError(0, s.domain, v.cbDomain)
+    if (v.cbUserName !== s.userName.length * 2) lengthError(1, s.userName, v.cbUserName)
+    if (v.cbPassword !== s.password.length * 2) lengthError(2, s.password, v.cbPassword)
+    if (v.cbAlternateShell !== s.alternateShell.length * 2) lengthError(3, s.alternateShell, v.cbAlternateShell)
+    if (v.cbWorkingDir !== s.workingDir.length * 2) lengthError(4, s.workingDir, v.cbWorkingDir)
   },
   checkEncode(v) {
     for (let i = 0; i < 5; i++) {
