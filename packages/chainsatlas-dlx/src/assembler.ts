@@ -30,7 +30,6 @@ interface Item {
 
 const REGISTER = /^r([0-9]|[12][0-9]|3[01])$/i
 const LABEL_DEF = /^([A-Za-z_.$][\w.$]*)\s*:/
-const IDENT = /^[A-Za-z_.$][\w.$]*$/
 
 /** Pseudo-instructions: name → words they expand to (for `li`, decided per operand). */
 const PSEUDO = new Set(['li', 'la', 'mov', 'neg', 'halt', 'ret', 'b', 'call'])
@@ -129,7 +128,9 @@ function evaluate(line: Line, expr: string, sym: ((name: string) => number) | un
     else if (/^0b/i.test(t)) v = Number.parseInt(t.slice(2), 2)
     else if (/^[0-9]/.test(t)) v = Number.parseInt(t, 10)
     else {
-      if (sym === undefined) throw new OperandError(line.no, line.text, expr, 'a constant (labels are not allowed here)')
+      if (/^r\d+$/i.test(t)) throw new OperandError(line.no, line.text, expr, 'a register r0..r31 or a label')
+      if (sym === undefined)
+        throw new OperandError(line.no, line.text, expr, 'a constant (labels are not allowed here)')
       v = sym(t)
     }
     total += sign * v
@@ -141,7 +142,12 @@ function evaluate(line: Line, expr: string, sym: ((name: string) => number) | un
 
 function isConstant(expr: string): boolean {
   const s = expr.replace(/^#/, '')
-  return !/[A-Za-z_.$]/.test(s.replace(/0x[0-9a-f]+/gi, '').replace(/0b[01]+/gi, '').replace(/'(\\.|[^\\'])'/g, ''))
+  return !/[A-Za-z_.$]/.test(
+    s
+      .replace(/0x[0-9a-f]+/gi, '')
+      .replace(/0b[01]+/gi, '')
+      .replace(/'(\\.|[^\\'])'/g, ''),
+  )
 }
 
 function reg(line: Line, s: string | undefined): number {
@@ -292,8 +298,7 @@ function pseudo(line: Line, name: string, ops: string[]): Pending {
       if (name === 'li' && isConstant(e)) {
         const v = evaluate(line, e, undefined)
         checkRange(line, v, -(2 ** 31), 2 ** 32 - 1)
-        if (v >= -32768 && v <= 32767)
-          return { size: 4, emit: (out, at) => put32(out, at, encodeI(OP.ADDI, 0, rd, v)) }
+        if (v >= -32768 && v <= 32767) return { size: 4, emit: (out, at) => put32(out, at, encodeI(OP.ADDI, 0, rd, v)) }
         if (v >= 0 && v <= 65535) return { size: 4, emit: (out, at) => put32(out, at, encodeI(OP.ORI, 0, rd, v)) }
       }
       return {
@@ -330,10 +335,18 @@ export function assemble(source: string, options: AssembleOptions = {}): Program
   let section: Section = 'text'
   let maxAlign = 16
 
+  // Labels bind to the next item's (aligned) address, as in MIPS assemblers: `h: .half 1` after a byte
+  // names the half-word, not the padding.
+  let pending: { name: string; line: Line }[] = []
+  const bind = () => {
+    for (const { name, line } of pending) labels.set(name, { section, offset: loc[section], line })
+    pending = []
+  }
   const add = (line: Line, size: number, emit: Emit, align = 1) => {
     const pad = (align - (loc[section] % align)) % align
     if (pad > 0) items.push({ line, section, offset: loc[section], size: pad, emit: () => {} })
     loc[section] += pad
+    bind()
     items.push({ line, section, offset: loc[section], size, emit })
     loc[section] += size
   }
@@ -344,9 +357,10 @@ export function assemble(source: string, options: AssembleOptions = {}): Program
     let s = stripComment(line.text).trim()
     for (let m = LABEL_DEF.exec(s); m; m = LABEL_DEF.exec(s)) {
       const name = m[1]!
-      if (labels.has(name)) throw new DuplicateLabelError(line.no, line.text, name)
-      if (REGISTER.test(name)) throw new OperandError(line.no, line.text, name, 'a label that is not a register name')
-      labels.set(name, { section, offset: loc[section], line })
+      if (labels.has(name) || pending.some((p) => p.name === name))
+        throw new DuplicateLabelError(line.no, line.text, name)
+      if (/^r\d+$/i.test(name)) throw new OperandError(line.no, line.text, name, 'a label that is not a register name')
+      pending.push({ name, line })
       s = s.slice(m[0].length).trim()
     }
     if (s === '') continue
@@ -357,6 +371,7 @@ export function assemble(source: string, options: AssembleOptions = {}): Program
       switch (mnemonic) {
         case '.text':
         case '.data': {
+          bind()
           section = mnemonic.slice(1) as Section
           if (ops.length > 0) {
             if (loc[section] !== 0 || explicitBase[section])
@@ -427,14 +442,14 @@ export function assemble(source: string, options: AssembleOptions = {}): Program
     } else throw new UnknownMnemonicError(line.no, line.text, mnemonic)
   }
 
+  bind()
   const textBase = base.text!
   const textEnd = textBase + loc.text
   const dataBase = base.data ?? Math.ceil(textEnd / maxAlign) * maxAlign
   const dataEnd = dataBase + loc.data
   if (loc.data > 0 && loc.text > 0 && dataBase < textEnd && textBase < dataEnd)
     throw new SectionOverlapError([textBase, textEnd], [dataBase, dataEnd])
-  if (dataEnd > 2 ** 32 || textEnd > 2 ** 32)
-    throw new SectionOverlapError([textBase, textEnd], [dataBase, dataEnd])
+  if (dataEnd > 2 ** 32 || textEnd > 2 ** 32) throw new SectionOverlapError([textBase, textEnd], [dataBase, dataEnd])
   const sectionBase: Record<Section, number> = { text: textBase, data: dataBase }
   const symbols: Record<string, number> = {}
   for (const [name, l] of labels) symbols[name] = sectionBase[l.section] + l.offset

@@ -16,7 +16,7 @@ export const CHUNK_MAGIC = 0x444c5843 // "DLXC"
 export const CHUNK_VERSION = 1
 /** magic u32, version u8, flags u8, index u32, next SHA-256 [32]. */
 export const CHUNK_HEADER = 4 + 1 + 1 + 4 + 32
-/** First chunk only: chunkCount u32, payloadLength u32, payload SHA-256 [32], metadataLength u32. */
+/** First chunk only: chunkCount u32, payloadLength u32, content SHA-256 [32], metadataLength u32. */
 export const FIRST_HEADER = 4 + 4 + 32 + 4
 const FLAG_FIRST = 1
 const FLAG_LAST = 2
@@ -51,7 +51,7 @@ export function chainChunks(sub: Submission, limit: number): Uint8Array[] {
     if (i === 0) {
       dv.setUint32(o, count)
       dv.setUint32(o + 4, payload.length)
-      c.set(sha256(payload), o + 8)
+      c.set(contentHash(metadata, payload), o + 8)
       dv.setUint32(o + 40, metadata.length)
       c.set(metadata, o + 44)
       o += FIRST_HEADER + metadata.length
@@ -61,6 +61,13 @@ export function chainChunks(sub: Submission, limit: number): Uint8Array[] {
     next = sha256(c)
   }
   return chunks
+}
+
+/** SHA-256 over metadataLength (u32 BE) || metadata || payload: the first chunk's commitment to both. */
+function contentHash(metadata: Uint8Array, payload: Uint8Array): Uint8Array {
+  const len = new Uint8Array(4)
+  new DataView(len.buffer).setUint32(0, metadata.length)
+  return sha256.create().update(len).update(metadata).update(payload).digest()
 }
 
 interface Parsed {
@@ -105,7 +112,13 @@ export function reassembleChunks(chunks: readonly Uint8Array[], limit: number): 
   const payloadHash = first.body.subarray(8, 40)
   const metaLength = fdv.getUint32(40)
   if (FIRST_HEADER + metaLength > first.body.length)
-    throw new ChunkDecodeError(0, 'metadataLength', CHUNK_HEADER + 40, `<= ${first.body.length - FIRST_HEADER}`, metaLength)
+    throw new ChunkDecodeError(
+      0,
+      'metadataLength',
+      CHUNK_HEADER + 40,
+      `<= ${first.body.length - FIRST_HEADER}`,
+      metaLength,
+    )
   if (count === 0) throw new ChunkDecodeError(0, 'chunkCount', CHUNK_HEADER, '>= 1', count)
   if (chunks.length !== count) throw new ChunkMissingError(count, chunks.length)
   const parsed: Parsed[] = []
@@ -114,7 +127,7 @@ export function reassembleChunks(chunks: readonly Uint8Array[], limit: number): 
     const p = i === 0 ? first : parseChunk(c, i)
     if (p.index !== i) throw new ChunkOrderError(i, p.index)
     const isLast = i === count - 1
-    if ((p.flags & FLAG_LAST) !== 0 !== isLast || ((p.flags & FLAG_FIRST) !== 0) !== (i === 0))
+    if (((p.flags & FLAG_LAST) !== 0) !== isLast || ((p.flags & FLAG_FIRST) !== 0) !== (i === 0))
       throw new ChunkOrderError(i, p.index)
     if (isLast ? c.length > limit : c.length !== limit) throw new ChunkSizeError(i, c.length, limit)
     if (i > 0) {
@@ -133,12 +146,18 @@ export function reassembleChunks(chunks: readonly Uint8Array[], limit: number): 
   for (let i = 0; i < count; i++) {
     const body = i === 0 ? first.body.subarray(FIRST_HEADER + metaLength) : parsed[i]!.body
     if (o + body.length > payloadLength)
-      throw new ChunkDecodeError(i, 'payload', CHUNK_HEADER, `at most ${payloadLength} payload bytes in total`, o + body.length)
+      throw new ChunkDecodeError(
+        i,
+        'payload',
+        CHUNK_HEADER,
+        `at most ${payloadLength} payload bytes in total`,
+        o + body.length,
+      )
     payload.set(body, o)
     o += body.length
   }
   if (o !== payloadLength) throw new ChunkDecodeError(count - 1, 'payload', CHUNK_HEADER, `${payloadLength} bytes`, o)
-  const actual = sha256(payload)
+  const actual = contentHash(metadata, payload)
   if (!actual.every((b, k) => b === payloadHash[k]))
     throw new ChunkHashMismatchError(0, bytesToHex(payloadHash), bytesToHex(actual))
   return { metadata, payload }

@@ -7,8 +7,8 @@ import {
   encodeI,
   encodeJ,
   encodeR,
-  imm16Of,
   type InstructionInfo,
+  imm16Of,
   off26Of,
   rdOf,
   rs1Of,
@@ -139,8 +139,7 @@ export function disassemble(program: Program): string {
     if (targets.has(pc) && labelAt(pc)) lines.push(`${name(pc)}:`)
     const d = decoded[k]
     lines.push(
-      `        ${d ? formatInstruction(d, pc, name) : `.word ${hex(wordAt(text, k * 4))}`}`.padEnd(40) +
-        `; ${hex(pc)}`,
+      `        ${d ? formatInstruction(d, pc, name) : `.word ${hex(wordAt(text, k * 4))}`}`.padEnd(40) + `; ${hex(pc)}`,
     )
   }
   lines.push(...bytesLines(text, words * 4, text.length))

@@ -96,7 +96,9 @@ export class MachineFault extends DlxError {
     readonly instruction: number,
     reason: string,
   ) {
-    super(`${reason} at pc 0x${(pc >>> 0).toString(16)} (instruction 0x${(instruction >>> 0).toString(16).padStart(8, '0')})`)
+    super(
+      `${reason} at pc 0x${(pc >>> 0).toString(16)} (instruction 0x${(instruction >>> 0).toString(16).padStart(8, '0')})`,
+    )
   }
 }
 export class IllegalInstructionError extends MachineFault {
@@ -114,6 +116,16 @@ export class MisalignedAccessError extends MachineFault {
     readonly size: number,
   ) {
     super(pc, instruction, `misaligned ${size}-byte access to 0x${(address >>> 0).toString(16)}`)
+  }
+}
+export class MisalignedJumpError extends MachineFault {
+  override name = 'MisalignedJumpError'
+  constructor(
+    pc: number,
+    instruction: number,
+    readonly target: number,
+  ) {
+    super(pc, instruction, `jump or branch to misaligned address 0x${(target >>> 0).toString(16)}`)
   }
 }
 export class OutOfRangeAccessError extends MachineFault {

@@ -13,15 +13,15 @@
  * ```
  */
 export * from './assembler.js'
+export * from './chained.js'
 export * from './disassembler.js'
 export * from './errors.js'
 export * from './isa.js'
 export * from './machine.js'
+export * from './management.js'
 export * from './program.js'
-export * from './state.js'
-export * from './chained.js'
 export * from './program-codec.js'
 export * from './segmentation.js'
+export * from './state.js'
 export * from './strategist.js'
 export * from './units.js'
-export * from './management.js'

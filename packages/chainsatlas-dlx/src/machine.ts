@@ -6,6 +6,7 @@ import {
   IllegalInstructionError,
   MachineConfigError,
   MisalignedAccessError,
+  MisalignedJumpError,
   OutOfRangeAccessError,
   PcOutOfRangeError,
   UnknownTrapError,
@@ -256,7 +257,7 @@ export class Machine {
         case 0x03: {
           // JAL
           const t = (cur + 4 + ((w << 6) >> 6)) | 0
-          if ((t & 3) !== 0) this.fault(new PcOutOfRangeError(t >>> 0, size), cur, next, n - 1)
+          if ((t & 3) !== 0) this.fault(new MisalignedJumpError(cur, w, t >>> 0), cur, next, n - 1)
           if (w >>> 26 === 0x03) r[31] = cur + linkOff
           if (delay) npc = t
           else {
@@ -270,7 +271,7 @@ export class Machine {
           // BNEZ
           if ((r[(w >>> 21) & 31] === 0) === (w >>> 26 === 0x04)) {
             const t = (cur + 4 + ((w << 16) >> 16)) | 0
-            if ((t & 3) !== 0) this.fault(new PcOutOfRangeError(t >>> 0, size), cur, next, n - 1)
+            if ((t & 3) !== 0) this.fault(new MisalignedJumpError(cur, w, t >>> 0), cur, next, n - 1)
             if (delay) npc = t
             else {
               pc = t
@@ -331,7 +332,7 @@ export class Machine {
         case 0x13: {
           // JALR: the target is read before the link is written (so `jalr r31` jumps to the old r31)
           const t = r[(w >>> 21) & 31]!
-          if ((t & 3) !== 0) this.fault(new PcOutOfRangeError(t >>> 0, size), cur, next, n - 1)
+          if ((t & 3) !== 0) this.fault(new MisalignedJumpError(cur, w, t >>> 0), cur, next, n - 1)
           if (w >>> 26 === 0x13) r[31] = cur + linkOff
           if (delay) npc = t
           else {

@@ -192,7 +192,8 @@ export function createManagementUnit(init: ManagementUnitInit): ManagementUnit {
       if (entries === undefined) throw new UnknownOfferError(a.offerId)
       const entry = entries.get(a.strategyId)
       if (entry === undefined) throw new StrategyRejectedError(a.offerId, `unknown strategy ${a.strategyId}`)
-      if (!pythia.has(a.pythia)) throw new StrategyRejectedError(a.offerId, `attestation from unregistered Pythia ${a.pythia}`)
+      if (!pythia.has(a.pythia))
+        throw new StrategyRejectedError(a.offerId, `attestation from unregistered Pythia ${a.pythia}`)
       let valid = false
       try {
         valid = ed25519.verify(hexToBytes(a.signature), attestationMessage(a), hexToBytes(a.pythia))

@@ -44,7 +44,8 @@ export function segmentSync(program: Program, sizes: number | readonly number[])
   const segments: Segment[] = []
   if (typeof sizes === 'number') {
     checkSize('limit', sizes)
-    for (let at = 0; at < total; at += sizes) segments.push(slice(program, segments.length, at, Math.min(total, at + sizes)))
+    for (let at = 0; at < total; at += sizes)
+      segments.push(slice(program, segments.length, at, Math.min(total, at + sizes)))
   } else {
     let at = 0
     for (const s of sizes) {
@@ -134,6 +135,10 @@ export function runSegmented(
   let halted = false
   for (let hop = 0; hop < maxHops && steps < maxSteps; hop++) {
     const probe = loadState(state, options.input === undefined ? {} : { input: options.input })
+    // Code travels in segments only: a state with bytes in the .text range means the program wrote
+    // into its own code, which segmented execution cannot reproduce.
+    if (probe.readBytes(program.textBase, program.text.length).some((b) => b !== 0))
+      throw new SegmentationError('text', hop, 'a program that does not write into its own code')
     if (probe.halted) {
       halted = true
       break
@@ -154,4 +159,3 @@ export function runSegmented(
   }
   return { state, output: Uint8Array.from(out), halted, steps, log }
 }
-

@@ -191,17 +191,24 @@ export function strategize(
   options: PlanOptions = {},
 ): Plan {
   const g = options.granularity ?? 4
-  if (!Number.isInteger(g) || g < 4 || g % 4 !== 0) throw new NoFeasiblePlanError(`granularity ${g} is not a multiple of 4`)
+  if (!Number.isInteger(g) || g < 4 || g % 4 !== 0)
+    throw new NoFeasiblePlanError(`granularity ${g} is not a multiple of 4`)
   if (!Number.isInteger(codeSize) || codeSize <= 0 || codeSize % 4 !== 0)
     throw new NoFeasiblePlanError(`code size ${codeSize} is not a positive multiple of 4`)
   const chains = profiles.filter((c) => usable(c, constraints) && segmentCapacity(c, options) >= Math.min(g, codeSize))
-  if (chains.length === 0) throw new NoFeasiblePlanError('no chain meets the privacy/decentralization minimum and fits one granule')
+  if (chains.length === 0)
+    throw new NoFeasiblePlanError('no chain meets the privacy/decentralization minimum and fits one granule')
   const units = Math.ceil(codeSize / g)
   const unitBytes = (u: number) => Math.min(codeSize, u * g)
   const method = options.method ?? 'auto'
   const exact = method === 'exact' || (method === 'auto' && units <= (options.exactMaxUnits ?? 48))
-  const best = exact ? exactSearch(units, chains, unitBytes, constraints, options) : heuristicSearch(units, chains, constraints, options)
-  if (best === undefined) throw new NoFeasiblePlanError(exact ? 'the cost range excludes every plan' : 'the heuristic found no plan within the cost range')
+  const best = exact
+    ? exactSearch(units, chains, unitBytes, constraints, options)
+    : heuristicSearch(units, chains, constraints, options)
+  if (best === undefined)
+    throw new NoFeasiblePlanError(
+      exact ? 'the cost range excludes every plan' : 'the heuristic found no plan within the cost range',
+    )
   return toPlan(best, chains, unitBytes, exact ? 'exact' : 'heuristic', constraints)
 }
 
