@@ -8,9 +8,8 @@ import type { CompiledFunc, CompiledModule } from './compile.js'
 import { Reader, type ValType } from './decode.js'
 import { sleb, uleb } from './builder.js'
 import type { GasSchedule } from './machine.js'
+import { segmentsOf } from './segments.js'
 
-/** Opcodes that end a straight-line segment (the next instruction starts a new one). */
-const ENDS = new Set([0x00, 0x02, 0x03, 0x04, 0x05, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11])
 const TRUNC32 = new Set([0xa8, 0xa9, 0xae, 0xaf])
 const TRUNC64 = new Set([0xaa, 0xab, 0xb0, 0xb1])
 
@@ -51,29 +50,6 @@ export interface InstrumentOptions {
   readonly gas: GasSchedule
   readonly stackLimit: number
   readonly maxPages: number
-}
-
-function walk(code: CompiledFunc, start: number, gas: GasSchedule, endOnly: boolean): Segment {
-  const pcs: number[] = []
-  const g: number[] = []
-  let pc = start
-  for (;;) {
-    const o = code.op[pc] as number
-    pcs.push(pc)
-    g.push(gas[o] as number)
-    if (endOnly) break
-    if (o === 0x05) {
-      pc = code.a[pc] as number // then-branch finished: jump to the matching end, which is counted
-      continue
-    }
-    if (ENDS.has(o) || pc + 1 >= code.op.length) break
-    pc++
-  }
-  return { pcs, gas: g, totalGas: g.reduce((x, y) => x + y, 0) }
-}
-
-function isElseLessIfEnd(code: CompiledFunc, pc: number, ifEnds: Set<number>): boolean {
-  return ifEnds.has(pc)
 }
 
 function localsDecl(types: readonly ValType[]): number[] {
@@ -165,12 +141,13 @@ export function instrument(compiled: CompiledModule, options: InstrumentOptions)
     const segments = new Map<number, Segment>()
     const position = new Map<number, [number, number]>()
     const n = code.op.length
-    const ifEnds = new Set<number>()
-    for (let pc = 0; pc < n; pc++) {
-      if (code.op[pc] === 0x04) {
-        const t = code.a[pc] as number
-        if (code.op[t] === 0x0b && code.op[t - 1] !== 0x05) ifEnds.add(t)
-      }
+    const layout = segmentsOf(code, options.gas)
+    for (const [start, pcs] of layout.pcs) {
+      const g = pcs.map((p) => options.gas[code.op[p] as number] as number)
+      segments.set(start, { pcs, gas: g, totalGas: g.reduce((x, y) => x + y, 0) })
+      pcs.forEach((p, i) => {
+        if (!position.has(p)) position.set(p, [start, i])
+      })
     }
     const nl = code.localTypes.length
     const L_BASE = nl
@@ -180,11 +157,8 @@ export function instrument(compiled: CompiledModule, options: InstrumentOptions)
     const out: number[] = []
     const sites: [number, Site][] = []
     const fs = code.frameSize
-    const charge = (segId: number, seg: Segment) => {
-      segments.set(segId, seg)
-      seg.pcs.forEach((p, i) => {
-        if (!position.has(p)) position.set(p, [segId, i])
-      })
+    const charge = (segId: number) => {
+      const seg = segments.get(segId) as Segment
       out.push(0x23, ...uleb(G_GAS), 0x42, ...sleb(seg.totalGas), 0x7c, 0x24, ...uleb(G_GAS))
       out.push(0x23, ...uleb(G_GAS), 0x23, ...uleb(G_LIMIT), 0x56, 0x04, 0x40)
       sites.push([out.length, { kind: 'oog', func: code.index, seg: segId }])
@@ -196,13 +170,16 @@ export function instrument(compiled: CompiledModule, options: InstrumentOptions)
     out.push(0x23, ...uleb(G_USED), 0x41, ...sleb(options.stackLimit), 0x4b, 0x04, 0x40)
     sites.push([out.length, { kind: 'exhaust', func: code.index }])
     out.push(0x00, 0x0b)
-    charge(0, walk(code, 0, options.gas, false))
     for (let pc = 0; pc < n; pc++) {
       const o = code.op[pc] as number
-      if (o === 0x0b && isElseLessIfEnd(code, pc, ifEnds)) {
+      if (layout.elseLessEnds.has(pc)) {
+        // Both ways into this end pay for it: the then-branch, and the synthesized else.
+        charge(pc)
         out.push(0x05)
-        charge(-(pc + 1), walk(code, pc, options.gas, true))
-      }
+        charge(pc)
+      } else if (segments.has(pc)) charge(pc)
+      // An else jumps to its end; when that end starts a segment, the then-branch pays here.
+      if (o === 0x05 && segments.has(code.a[pc] as number)) charge(code.a[pc] as number)
       if (TRUNC32.has(o) || TRUNC64.has(o)) {
         const l = TRUNC32.has(o) ? L_F32 : L_F64
         out.push(0x22, ...uleb(l), 0x20, ...uleb(l), 0x20, ...uleb(l), TRUNC32.has(o) ? 0x5c : 0x62, 0x04, 0x40)
@@ -215,7 +192,6 @@ export function instrument(compiled: CompiledModule, options: InstrumentOptions)
       sites.push([out.length, { kind: 'instr', func: code.index, pc }])
       for (let i = start; i < end; i++) out.push(bytes[i] as number)
       if (o === 0x10 || o === 0x11) out.push(0x20, ...uleb(L_BASE), 0x41, ...sleb(fs), 0x6a, 0x24, ...uleb(G_USED))
-      if (pc + 1 < n && ENDS.has(o)) charge(pc + 1, walk(code, pc + 1, options.gas, false))
     }
     const decl = localsDecl([...code.localTypes.slice(code.type.params.length), 0x7f, 0x7f, 0x7d, 0x7c])
     const body = [...decl, ...out]

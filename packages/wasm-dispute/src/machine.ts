@@ -5,6 +5,7 @@ import { type CompiledFunc, MEMOP } from './compile.js'
 import { ArgumentError, UnknownExportError } from './errors.js'
 import type { FuncInst, GlobalInst, Instance, MemoryInst, WasmFunc } from './instance.js'
 import { execNumeric, makeSlots, type Slots, Status } from './numeric.js'
+import { segmentsOf } from './segments.js'
 import { readSlot, TYPE_NAME, type WasmValue, writeSlot } from './values.js'
 
 /** Default deterministic stack limit, in frame-weight slots (see FRAME_OVERHEAD). */
@@ -267,8 +268,10 @@ export class Machine {
     let mem: MemoryInst | undefined = inst.memory
     let G = inst.globalCells
     let n = 0
+    let seg = segmentsOf(code, gasTable).cost
     const reload = () => {
       code = this.code
+      seg = segmentsOf(code, gasTable).cost
       op = code.op
       A = code.a
       B = code.b
@@ -288,13 +291,14 @@ export class Machine {
     let trap = 0
     while (n < maxSteps) {
       const o = op[pc] as number
-      const cost = gasTable[o] as number
       n++
-      if (gas + cost > gasLimit) {
+      // Gas is checked once per segment, against the whole segment (see segments.ts).
+      const sc = seg[pc] as number
+      if (sc !== 0 && gas + sc > gasLimit) {
         trap = Status.OutOfGas
         break
       }
-      gas += cost
+      gas += gasTable[o] as number
       switch (o) {
         case 0x00:
           trap = Status.Unreachable

@@ -147,13 +147,10 @@ export class NormalInstance {
     if (site.kind === 'oog') {
       const seg = info.segments.get(site.seg)
       if (!seg) throw new Error('unknown segment')
-      const gasNow = Number(this.fn(ins.names.gas)() as bigint)
-      const before = gasNow - seg.totalGas
-      let acc = before
-      let i = 0
-      while (i < seg.gas.length && acc + (seg.gas[i] as number) <= Number(gasLimit)) acc += seg.gas[i++] as number
-      // The global already holds the whole segment's gas; the counter was not yet advanced.
-      return { status: Status.OutOfGas, adjust: { icount: i + 1, gas: acc - gasNow }, exact: true }
+      // The gas global already holds the whole segment's cost; the counter was not yet advanced.
+      // Like a trap, the refused instruction counts as one step and nothing is charged.
+      void gasLimit
+      return { status: Status.OutOfGas, adjust: { icount: 1, gas: -seg.totalGas }, exact: true }
     }
     const pos = info.position.get(site.pc)
     const seg = pos ? info.segments.get(pos[0]) : undefined

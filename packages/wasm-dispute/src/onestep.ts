@@ -10,6 +10,7 @@ import { ProofMismatchError } from './errors.js'
 import { PAGE } from './instance.js'
 import { doLoad, doStore, type GasSchedule } from './machine.js'
 import { rootFromMulti, rootFromPath, slotLeaf, vectorDepth, vectorRoot, ZERO32 } from './merkle.js'
+import { segmentsOf } from './segments.js'
 import { execNumeric, makeSlots, Status } from './numeric.js'
 
 /** What the judge knows without proofs: the code and the deterministic parameters. */
@@ -62,7 +63,8 @@ export function oneStep(ctx: StepContext, pre: Header, W: Witness): Header {
   const B = code.b[pc] as number
   const cost = ctx.gas[o] as number
   const post: Header = { ...pre, icount: pre.icount + 1 }
-  if (pre.gasUsed + cost > pre.gasLimit) return halted(post, Status.OutOfGas)
+  const segCost = segmentsOf(code, ctx.gas).cost[pc] as number
+  if (segCost !== 0 && pre.gasUsed + segCost > pre.gasLimit) return halted(post, Status.OutOfGas)
   post.gasUsed = pre.gasUsed + cost
   let top = pre.stackHash
   let sp = pre.sp
