@@ -2,8 +2,8 @@
 // publish is detected by a watcher, proven on chain, and freezes the operator's bond.
 import test from 'ava'
 import {
-  encodePosition,
   ETH,
+  encodePosition,
   InvalidTransactionError,
   Operator,
   RootChainRevertError,
@@ -13,7 +13,7 @@ import {
   txPosition,
   Watcher,
 } from '../src/index.js'
-import { deploy, ether, increaseTime, inProcessProvider, PARAMS, party, type Provider } from './helpers.js'
+import { deploy, ether, increaseTime, inProcessProvider, PARAMS, type Provider, party } from './helpers.js'
 
 let provider: Provider
 test.before(async () => {
@@ -23,8 +23,20 @@ test.before(async () => {
 /** A deployed chain with a bonded operator and two deposits (alice 10, dave 5). */
 async function world() {
   const { client } = await deploy(provider)
-  const [op, alice, bob, carol, dave] = await Promise.all([party(provider), party(provider), party(provider), party(provider), party(provider)])
-  const [opRoot, aliceRoot, bobRoot, carolRoot, daveRoot] = await Promise.all([client(op), client(alice), client(bob), client(carol), client(dave)])
+  const [op, alice, bob, carol, dave] = await Promise.all([
+    party(provider),
+    party(provider),
+    party(provider),
+    party(provider),
+    party(provider),
+  ])
+  const [opRoot, aliceRoot, bobRoot, carolRoot, daveRoot] = await Promise.all([
+    client(op),
+    client(alice),
+    client(bob),
+    client(carol),
+    client(dave),
+  ])
   await opRoot.bond(PARAMS.operatorBond)
   await daveRoot.deposit(ether(5)) // blknum 1: the oldest output
   await aliceRoot.deposit(ether(10)) // blknum 2
@@ -33,7 +45,22 @@ async function world() {
   const watcher = new Watcher({ rootChain: bobRoot, source: operator })
   const alicePos = encodePosition({ blknum: 2n, txindex: 0, oindex: 0 })
   const davePos = encodePosition({ blknum: 1n, txindex: 0, oindex: 0 })
-  return { op, alice, bob, carol, dave, opRoot, aliceRoot, bobRoot, carolRoot, daveRoot, operator, watcher, alicePos, davePos }
+  return {
+    op,
+    alice,
+    bob,
+    carol,
+    dave,
+    opRoot,
+    aliceRoot,
+    bobRoot,
+    carolRoot,
+    daveRoot,
+    operator,
+    watcher,
+    alicePos,
+    davePos,
+  }
 }
 
 const pay = (input: bigint, owner: string, amount: bigint, input1 = 0n): Transaction => ({
@@ -72,13 +99,26 @@ test('a double spend in one block is proven, the operator frozen, the later spen
   await expectRevert(t, w.opRoot.submitBlock(new Uint8Array(32)), 'OperatorIsFrozen')
   await expectRevert(t, w.opRoot.requestUnbond(), 'OperatorIsFrozen')
   await expectRevert(t, w.opRoot.withdrawBond(), 'OperatorIsFrozen')
-  await expectRevert(t, w.watcher.exitAll(w.carol.address, w.carolRoot).then(async () => {
-    const inc = w.watcher.chain.included(blknum, 1)
-    if (!inc) throw new Error('block not known')
-    const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString('hex')}` as const
-    return w.carolRoot.startExit(encodePosition({ blknum, txindex: 1, oindex: 0 }), hex(inc.txBytes), hex(inc.sigs), hex(inc.proof))
-  }), 'SourceTxInvalid')
-  await expectRevert(t, w.opRoot.proveFraud(fraud?.type === 'fraud' && fraud.proof ? fraud.proof : (undefined as never)), 'NotFraud')
+  await expectRevert(
+    t,
+    w.watcher.exitAll(w.carol.address, w.carolRoot).then(async () => {
+      const inc = w.watcher.chain.included(blknum, 1)
+      if (!inc) throw new Error('block not known')
+      const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString('hex')}` as const
+      return w.carolRoot.startExit(
+        encodePosition({ blknum, txindex: 1, oindex: 0 }),
+        hex(inc.txBytes),
+        hex(inc.sigs),
+        hex(inc.proof),
+      )
+    }),
+    'SourceTxInvalid',
+  )
+  await expectRevert(
+    t,
+    w.opRoot.proveFraud(fraud?.type === 'fraud' && fraud.proof ? fraud.proof : (undefined as never)),
+    'NotFraud',
+  )
 
   // Honest users exit: Dave's older deposit first, then Bob's output of the valid spend.
   t.deepEqual(await w.watcher.exitAll(w.dave.address, w.daveRoot), [w.davePos])
@@ -86,7 +126,11 @@ test('a double spend in one block is proven, the operator frozen, the later spen
   await increaseTime(provider, Number(PARAMS.challengePeriod) * 2 + 1)
   const fin = await w.bobRoot.finalizeExits(ETH)
   t.deepEqual(fin.finalized, [w.davePos, encodePosition({ blknum, txindex: 0, oindex: 0 })])
-  t.is(await w.bobRoot.withdrawable(w.bob.address, ETH), ether(10) + PARAMS.exitBond, 'no fee goes to a frozen operator')
+  t.is(
+    await w.bobRoot.withdrawable(w.bob.address, ETH),
+    ether(10) + PARAMS.exitBond,
+    'no fee goes to a frozen operator',
+  )
   t.is(await w.opRoot.operatorFees(w.op.address, ETH), 0n)
 })
 
@@ -130,7 +174,11 @@ test('spends of outputs that never existed are proven: a future block, an empty 
     await w.operator.publishRaw([fake])
     const fraud = (await w.watcher.sync()).find((e) => e.type === 'fraud')
     t.like(fraud, { rule: 'unknown-input', proven: true }, kind)
-    t.is(fraud?.type === 'fraud' ? fraud.proof?.method : undefined, kind === 'unused-slot' ? 'proveUnusedOutputSpend' : 'proveNonExistentInput', kind)
+    t.is(
+      fraud?.type === 'fraud' ? fraud.proof?.method : undefined,
+      kind === 'unused-slot' ? 'proveUnusedOutputSpend' : 'proveNonExistentInput',
+      kind,
+    )
     t.true((await w.opRoot.operator(w.op.address)).frozen, kind)
   }
 })
@@ -155,7 +203,9 @@ test('a withheld block halts the watcher and its owner exits what it last truste
   const operator = new Operator({ rootChain: opRoot, withhold: (b) => b === 1000n })
   await operator.syncDeposits()
   const bobPos = encodePosition({ blknum: 2n, txindex: 0, oindex: 0 })
-  await operator.submit([signTransaction(pay(encodePosition({ blknum: 1n, txindex: 0, oindex: 0 }), op.address, ether(4)), alice.key)])
+  await operator.submit([
+    signTransaction(pay(encodePosition({ blknum: 1n, txindex: 0, oindex: 0 }), op.address, ether(4)), alice.key),
+  ])
   await operator.publishBlock()
   const watcher = new Watcher({ rootChain: bobRoot, source: operator })
   const events = await watcher.sync()

@@ -5,8 +5,8 @@ import {
   buildSwap,
   buildTransfer,
   checkRelayedRoots,
-  encodePosition,
   ETH,
+  encodePosition,
   mergeSignatures,
   Operator,
   relayRoots,
@@ -32,8 +32,12 @@ test('an ERC-20 round trip: deposit, transfer on the child chain, exit, withdraw
   const block = await operator.publishBlock()
   const watcher = new Watcher({ rootChain: bobRoot, source: operator })
   await watcher.sync()
-  t.deepEqual(await watcher.exitAll(bob.address, bobRoot), [encodePosition({ blknum: block.blknum, txindex: 0, oindex: 0 })])
-  t.deepEqual(await watcher.exitAll(alice.address, aliceRoot), [encodePosition({ blknum: block.blknum, txindex: 0, oindex: 1 })])
+  t.deepEqual(await watcher.exitAll(bob.address, bobRoot), [
+    encodePosition({ blknum: block.blknum, txindex: 0, oindex: 0 }),
+  ])
+  t.deepEqual(await watcher.exitAll(alice.address, aliceRoot), [
+    encodePosition({ blknum: block.blknum, txindex: 0, oindex: 1 }),
+  ])
   await increaseTime(provider, Number(PARAMS.challengePeriod) * 2 + 1)
   t.is((await bobRoot.finalizeExits(token)).finalized.length, 2)
   await bobRoot.withdraw(token)
@@ -82,7 +86,10 @@ test('an atomic swap of ETH for a token in one child-chain transaction', async (
   await aliceRoot.finalizeExits(token)
   await aliceRoot.finalizeExits(ETH)
   t.is(await aliceRoot.withdrawable(alice.address, token), ether(300) - (ether(300) * PARAMS.feeBasisPoints) / 10_000n)
-  t.is(await bobRoot.withdrawable(bob.address, ETH), ether(2) - (ether(2) * PARAMS.feeBasisPoints) / 10_000n + PARAMS.exitBond)
+  t.is(
+    await bobRoot.withdrawable(bob.address, ETH),
+    ether(2) - (ether(2) * PARAMS.feeBasisPoints) / 10_000n + PARAMS.exitBond,
+  )
 })
 
 test('two chains synchronised through a master node bonded on both: relayed roots check out, a forged one is caught', async (t) => {
@@ -111,7 +118,10 @@ test('two chains synchronised through a master node bonded on both: relayed root
   const mismatches = await checkRelayedRoots(src, dst, relayed)
   t.is(mismatches.length, 1)
   t.like(mismatches[0], { blknum: 2000n, relayed: `0x${'ab'.repeat(32)}`, relayer: master.address })
-  await t.throwsAsync(two.client(alice).then((c) => c.relayRoot(1n, src.address, 1000n, `0x${'00'.repeat(32)}`)), {
-    message: /NotOperator/,
-  })
+  await t.throwsAsync(
+    two.client(alice).then((c) => c.relayRoot(1n, src.address, 1000n, `0x${'00'.repeat(32)}`)),
+    {
+      message: /NotOperator/,
+    },
+  )
 })
