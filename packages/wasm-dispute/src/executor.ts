@@ -177,6 +177,12 @@ export class ReplayExecutor implements Executor {
     return this.h.hash()
   }
 
+  /** This party's machine positioned at state k (for replays and tooling). */
+  machineAt(k: number): Machine {
+    this.seek(k)
+    return this.m
+  }
+
   proofAt(k: number): Uint8Array {
     this.seek(k)
     return proveStep(this.m, this.h, this.ctx).proof
