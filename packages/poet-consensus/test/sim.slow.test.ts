@@ -60,10 +60,10 @@ test('the simulator is deterministic: same seed, same report', (t) => {
   t.notDeepEqual(one, other)
 })
 
-test('z-test small-network false positives: 1–2 validators halt under the defaults, not with the documented settings', (t) => {
-  for (const n of [1, 2]) {
-    const r = simulate({ validators: n, blocks: 3000, delayMs: 200, seed: 7 })
-    t.true(r.stalled, `${n} validators did not halt`)
+test('z-test false positives: a 1-validator network halts under the defaults, not with the documented settings', (t) => {
+  for (const seed of [1, 2, 3]) {
+    const r = simulate({ validators: 1, blocks: 3000, delayMs: 200, seed })
+    t.true(r.stalled, `seed ${seed} did not halt`)
     t.true((r.honest.selfRefusals.ztest ?? 0) > 0)
   }
   const relaxed = { ztestMinimumWinCount: 1_000_000, keyBlockClaimLimit: 1_000_000 }
@@ -72,6 +72,25 @@ test('z-test small-network false positives: 1–2 validators halt under the defa
     t.false(r.stalled)
     t.is(r.honest.selfRefusals.ztest ?? 0, 0)
   }
+})
+
+test('z-test false positives: a deviation of 5 cuts honest self-refusals and still stops a compromised enclave', (t) => {
+  const honest = (z: number) => simulate({ validators: 10, blocks: 3000, delayMs: 200, seed: 5, settings: { ztestMaximumWinDeviation: z } })
+  const strict = honest(3.075).honest.selfRefusals.ztest ?? 0
+  const relaxed = honest(5).honest.selfRefusals.ztest ?? 0
+  t.true(relaxed * 3 < strict, `refusals: ${strict} at 3.075, ${relaxed} at 5`)
+  for (const seed of [1, 2, 3]) {
+    const r = simulate({ validators: 10, blocks: 1000, delayMs: 200, seed, settings: { ztestMaximumWinDeviation: 5 }, adversaries: [{ kind: 'compromised', count: 1 }] })
+    t.not(r.adversaries[0]?.blacklistedAtHeight, null)
+    t.false(r.stalled)
+  }
+})
+
+test('documented hazard: a compromised enclave inflates the population estimate until every honest validator fails its z-test', (t) => {
+  const r = simulate({ validators: 10, blocks: 3000, delayMs: 200, seed: 5, adversaries: [{ kind: 'compromised', count: 1 }] })
+  t.true(r.stalled)
+  t.true(r.blocks < 100)
+  t.not(r.adversaries[0]?.blacklistedAtHeight, null)
 })
 
 test('full engines with real certificates: every adversary type is rejected or blacklisted, honest blocks never', async (t) => {

@@ -23,7 +23,7 @@ import {
   type AdversarySpec,
   type SimulationReport,
 } from './report.js'
-import { type Rng, seededRng } from './rng.js'
+import { seededRng } from './rng.js'
 import { chiSquarePValue, chiSquareStatistic } from './stats.js'
 
 /** Options of {@link simulate}. */
@@ -146,6 +146,14 @@ export function simulate(options: SimulationOptions): SimulationReport {
   const registered = new Uint8Array(N).fill(1)
   /** Validators whose claims fall near the earliest one (a superset of possible competitors). */
   const near: number[] = []
+  /** Registered honest validators, the pool the order-statistics draw assigns waits to. */
+  let honestPool: number[] = []
+  let poolDirty = true
+  /** Round in which a validator was last given a wait. */
+  const assigned = new Int32Array(N).fill(-1)
+  const slack = 1.5 * options.delayMs
+  let minProc = Number.POSITIVE_INFINITY
+  for (let i = 0; i < N; i++) minProc = Math.min(minProc, proc[i] as number)
   const blockTimes: number[] = [0]
 
   const refuse = (reason: string) => {
@@ -162,6 +170,7 @@ export function simulate(options: SimulationOptions): SimulationReport {
       pending[i] = { poetPublicKey: `${id}/k${keyGen[i]}`, signupHeight: head.height, commitHeight: -1 }
       entries[i] = undefined
       registered[i] = 0
+      poolDirty = true
       if (kinds[i] === undefined) keyRotations += 1
       return false
     }
@@ -224,36 +233,53 @@ export function simulate(options: SimulationOptions): SimulationReport {
       break
     }
     const localMean = head.state.localMean(settings)
-    // One pass: when the head reached each validator, its timer, its claim time; track the earliest honest claim.
+    // Honest waits, earliest first: the order statistics of M i.i.d. exponentials
+    // (E(k) = E(k−1) + X_k/(M−k+1), Rényi), each given to a uniformly chosen honest validator.
+    // Only validators whose claims can fall within reach of the earliest one are drawn; the
+    // joint law is the same as drawing every validator's wait (decision 0057).
     usable.fill(0)
     near.length = 0
-    let w = drawRound(
-      N,
-      lastWinner,
-      lastPub,
-      options.delayMs,
-      rng,
-      code,
-      proc,
-      fixed,
-      delay,
-      minWait,
-      localMean,
-      registered,
-      dur,
-      request,
-      pub,
-      near,
-    )
-    for (const i of adversaryIndices) near.push(i)
-    let best = w < 0 ? Number.POSITIVE_INFINITY : (pub[w] as number)
+    if (poolDirty) {
+      honestPool = []
+      for (let i = 0; i < N; i++) if (code[i] === 0 && registered[i] === 1) honestPool.push(i)
+      poolDirty = false
+    }
+    const M = honestPool.length
+    let k = 0
+    let E = 0
+    let w = -1
+    let best = Number.POSITIVE_INFINITY
+    const fill = () => {
+      while (k < M && lastPub + minProc + (minWait + localMean * E) * 1000 < best + slack) {
+        E += -Math.log(rng.fastOpen()) / (M - k)
+        let i: number
+        do i = honestPool[rng.int(M)] as number
+        while (assigned[i] === rounds)
+        assigned[i] = rounds
+        k += 1
+        const a = i === lastWinner ? lastPub : lastPub + (fixed[i] === 1 ? (delay[i] as number) : options.delayMs * (0.5 + rng.fast()))
+        const r = a + (proc[i] as number)
+        const d = minWait + localMean * E
+        request[i] = r
+        dur[i] = d
+        pub[i] = r + d * 1000
+        near.push(i)
+        if ((pub[i] as number) < best) {
+          best = pub[i] as number
+          w = i
+        }
+      }
+    }
+    fill()
     for (const i of adversaryIndices) {
+      near.push(i)
       const c = code[i] as number
+      const r = (i === lastWinner ? lastPub : lastPub + (fixed[i] === 1 ? (delay[i] as number) : options.delayMs * (0.5 + rng.fast()))) + (proc[i] as number)
+      request[i] = r
       let u = -Math.log(rng.fastOpen())
-      const r = request[i] as number
       if (c === MULTI) {
         registeredEnclave[i] = 1
-        for (let k = 1; k < enclaves; k++) {
+        for (let e = 1; e < enclaves; e++) {
           const v = -Math.log(rng.fastOpen())
           if (v < u) {
             u = v
@@ -310,18 +336,12 @@ export function simulate(options: SimulationOptions): SimulationReport {
       usable[w] = 2
       w = -1
       best = Number.POSITIVE_INFINITY
-      for (let i = 0; i < N; i++)
-        if (
-          usable[i] !== 2 &&
-          (pub[i] as number) < best &&
-          (code[i] === 0 ? entries[i] !== undefined : usable[i] === 1)
-        ) {
+      for (const i of near)
+        if ((code[i] === 0 ? usable[i] !== 2 && entries[i] !== undefined : usable[i] === 1) && (pub[i] as number) < best) {
           best = pub[i] as number
           w = i
         }
-      // The competitor window moved: rebuild the near list for the new earliest claim.
-      near.length = 0
-      for (let i = 0; i < N; i++) if ((pub[i] as number) < best + 1.5 * options.delayMs) near.push(i)
+      fill() // the window moved: draw the honest claims that may now compete
     }
     if (w < 0) {
       stalled = true
@@ -387,6 +407,7 @@ export function simulate(options: SimulationOptions): SimulationReport {
       const p = pending[j] as RegistryEntry
       entries[j] = { ...p, commitHeight: height }
       registered[j] = 1
+      poolDirty = true
       pending[j] = undefined
     }
     pendingList.length = 0
@@ -446,48 +467,3 @@ export function simulate(options: SimulationOptions): SimulationReport {
   }
 }
 
-/**
- * The hot loop of a round, kept free of closure state: for every validator, when the head
- * reached it, its honest wait and claim time; returns the earliest registered honest claimant.
- * Adversaries (code ≠ 0) get their request time here and their claim in the caller.
- */
-function drawRound(
-  n: number,
-  lastWinner: number,
-  lastPub: number,
-  delayMs: number,
-  rng: Rng,
-  code: Uint8Array,
-  proc: Float64Array,
-  fixed: Uint8Array,
-  delay: Float64Array,
-  minWait: number,
-  localMean: number,
-  registered: Uint8Array,
-  dur: Float64Array,
-  request: Float64Array,
-  pub: Float64Array,
-  near: number[],
-): number {
-  let w = -1
-  let best = Number.POSITIVE_INFINITY
-  const slack = 1.5 * delayMs
-  for (let i = 0; i < n; i++) {
-    const a =
-      i === lastWinner ? lastPub : lastPub + (fixed[i] === 1 ? (delay[i] as number) : delayMs * (0.5 + rng.fast()))
-    const r = a + (proc[i] as number)
-    request[i] = r
-    if (code[i] !== 0) continue
-    const d = minWait - localMean * Math.log(rng.fastOpen())
-    dur[i] = d
-    const p = r + d * 1000
-    pub[i] = p
-    if (registered[i] !== 1) continue
-    if (p < best) {
-      best = p
-      w = i
-    }
-    if (p < best + slack) near.push(i)
-  }
-  return w
-}
