@@ -3,6 +3,8 @@
  * endpoint), libsecp256k1 and worker-thread signature recovery, and the operator's HTTP API.
  * @packageDocumentation
  */
+
+export { nativeRecoverer, nativeRecoveryAvailable, recoverSignerNative } from './native-recoverer.js'
 export {
   type Connection,
   connect,
@@ -13,3 +15,4 @@ export {
   tokenBalance,
   tokenTransfer,
 } from './root-client.js'
+export { type WorkerRecovererOptions, workerRecoverer } from './worker-recoverer.js'

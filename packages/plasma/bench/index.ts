@@ -1,0 +1,129 @@
+// Benchmarks of @atmosphere/plasma; one JSON line per result (format: docs/CONTRIBUTING.md).
+//   plasma-child-tps  signed UTXO transfers/s through the operator (validate + queue + seal a
+//                     block with its Merkle root), baseline: single-threaded pure-JS signature
+//                     verification of the same transfers, measured in the same run.
+//   plasma-gas-*      gas used by the root contract's operations on the in-process EVM.
+import { createRequire } from 'node:module'
+import { secp256k1 } from '@noble/curves/secp256k1.js'
+import { nativeRecoverer, workerRecoverer } from '../src/adapters/index.js'
+import {
+  addressOfKey,
+  ChildChain,
+  ETH,
+  encodePosition,
+  encodeTransaction,
+  nobleRecoverer,
+  recoverSigner,
+  type SignatureRecoverer,
+  type SignedTransaction,
+  transactionHash,
+} from '../src/index.js'
+
+const N = Number(process.env.PLASMA_BENCH_TXS ?? 20_000)
+const OWNERS = 200
+
+interface Fixture {
+  deposits: Array<{ blknum: bigint; owner: `0x${string}`; amount: bigint }>
+  txs: SignedTransaction[]
+}
+
+/** N transfers, each spending its own deposit; signed with libsecp256k1 to save setup time. */
+function fixture(): Fixture {
+  const native = createRequire(import.meta.url)('secp256k1/bindings') as {
+    ecdsaSign(msg: Uint8Array, key: Uint8Array): { signature: Uint8Array; recid: number }
+  }
+  const keys = Array.from({ length: OWNERS }, () => secp256k1.utils.randomSecretKey())
+  const addrs = keys.map(addressOfKey)
+  const deposits: Fixture['deposits'] = []
+  const txs: SignedTransaction[] = []
+  for (let i = 0; i < N; i++) {
+    const owner = i % OWNERS
+    // Deposit blocks 1..999 between each pair of child blocks; spread over intervals.
+    const blknum = BigInt(Math.floor(i / 999)) * 1000n + BigInt((i % 999) + 1)
+    deposits.push({ blknum, owner: addrs[owner] as `0x${string}`, amount: 1000n })
+    const tx = {
+      inputs: [encodePosition({ blknum, txindex: 0, oindex: 0 }), 0n] as const,
+      outputs: [
+        { owner: addrs[(owner + 1) % OWNERS] as `0x${string}`, token: ETH, amount: 600n },
+        { owner: addrs[owner] as `0x${string}`, token: ETH, amount: 400n },
+      ] as const,
+    }
+    const txBytes = encodeTransaction(tx)
+    const { signature, recid } = native.ecdsaSign(transactionHash(txBytes), keys[owner] as Uint8Array)
+    const sigs = new Uint8Array(130)
+    sigs.set(signature, 0)
+    sigs[64] = 27 + recid
+    txs.push({ tx, txBytes, sigs })
+  }
+  return { deposits, txs }
+}
+
+async function throughput(f: Fixture, recoverer: SignatureRecoverer, batch = 2000): Promise<number> {
+  const chain = new ChildChain({ recoverer, nextBlknum: BigInt(Math.ceil(N / 999) + 1) * 1000n })
+  for (const d of f.deposits) chain.addDeposit(d.blknum, { owner: d.owner, token: ETH, amount: d.amount })
+  const t0 = performance.now()
+  for (let i = 0; i < f.txs.length; i += batch) {
+    const errors = await chain.submit(f.txs.slice(i, i + batch))
+    const bad = errors.find((e) => e !== undefined)
+    if (bad) throw bad
+  }
+  const built = chain.buildBlock()
+  chain.commitBuiltBlock(chain.nextBlknum, built)
+  const seconds = (performance.now() - t0) / 1000
+  if (built.transactions.length !== f.txs.length) throw new Error('not every transfer made it into the block')
+  return f.txs.length / seconds
+}
+
+function verifyOnly(f: Fixture, count: number): number {
+  const t0 = performance.now()
+  for (const s of f.txs.slice(0, count)) {
+    const owner = recoverSigner(transactionHash(s.txBytes), s.sigs.subarray(0, 65))
+    if (owner.length !== 42) throw new Error('bad recovery')
+  }
+  return count / ((performance.now() - t0) / 1000)
+}
+
+const line = (o: Record<string, unknown>) => console.log(JSON.stringify(o))
+
+const f = fixture()
+// Baseline first: pure-JS verification on one thread (a sample; it is slow).
+const baseline = verifyOnly(f, Math.min(N, 2000))
+const workers = workerRecoverer()
+const pooled = await throughput(f, workers)
+await workers.close?.()
+const nativeOne = await throughput(f, nativeRecoverer())
+const nobleOne = await throughput({ deposits: f.deposits.slice(0, 2000), txs: f.txs.slice(0, 2000) }, nobleRecoverer())
+const r = (x: number) => Math.round(x)
+line({
+  bench: 'plasma-child-tps',
+  value: r(pooled),
+  unit: 'tx/s',
+  baseline: 'single-threaded pure-JS signature verification',
+  baselineValue: r(baseline),
+  ratio: +(pooled / baseline).toFixed(2),
+  threads: workers.threads,
+  txs: N,
+  target: 20000,
+})
+line({
+  bench: 'plasma-child-tps-native-1-thread',
+  value: r(nativeOne),
+  unit: 'tx/s',
+  baseline: 'single-threaded pure-JS signature verification',
+  baselineValue: r(baseline),
+  ratio: +(nativeOne / baseline).toFixed(2),
+})
+line({
+  bench: 'plasma-child-tps-pure-js-1-thread',
+  value: r(nobleOne),
+  unit: 'tx/s',
+  baseline: 'single-threaded pure-JS signature verification',
+  baselineValue: r(baseline),
+  ratio: +(nobleOne / baseline).toFixed(2),
+})
+
+// Gas on the in-process EVM.
+const { gasReport } = await import('./gas.js')
+for (const [op, gas] of Object.entries(await gasReport()))
+  line({ bench: `plasma-gas-${op}`, value: Number(gas), unit: 'gas' })
+process.exit(0)

@@ -1,0 +1,25 @@
+// Worker-thread body of workerRecoverer: recovers input signers for a batch of transactions.
+// In: txBytes (256·n) and sigs (130·n). Out: 40·n bytes, two 20-byte addresses per
+// transaction, all-zero where the input is unused or does not recover.
+import { parentPort } from 'node:worker_threads'
+import { hexToBytes } from '@noble/hashes/utils.js'
+import { transactionHash } from '../transaction.js'
+import { recoverSignerNative } from './native-recoverer.js'
+
+parentPort?.on('message', (msg: { id: number; txBytes: Uint8Array; sigs: Uint8Array; n: number }) => {
+  const out = new Uint8Array(40 * msg.n)
+  for (let k = 0; k < msg.n; k++) {
+    const txBytes = msg.txBytes.subarray(256 * k, 256 * k + 256)
+    const digest = transactionHash(txBytes)
+    for (let i = 0; i < 2; i++) {
+      let used = false
+      for (let b = 32 * i; b < 32 * i + 32; b++) if (txBytes[b] !== 0) used = true
+      if (!used) continue
+      try {
+        const address = recoverSignerNative(digest, msg.sigs.subarray(130 * k + 65 * i, 130 * k + 65 * i + 65), i)
+        out.set(hexToBytes(address.slice(2)), 40 * k + 20 * i)
+      } catch {}
+    }
+  }
+  parentPort?.postMessage({ id: msg.id, out }, [out.buffer])
+})
