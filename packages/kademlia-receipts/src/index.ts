@@ -4,7 +4,8 @@
  * signed, versioned receipts of the Atmosphere "Deep storage" design, stored on the m
  * nodes closest to hash(key). The core is pure logic over a request transport, a clock and
  * a random source; `@atmosphere/kademlia-receipts/sim` runs it on a virtual network and
- * `@atmosphere/kademlia-receipts/adapters/udp` on real UDP sockets.
+ * `@atmosphere/kademlia-receipts/adapters/udp` on real UDP sockets, and
+ * `@atmosphere/kademlia-receipts/adapters/libp2p` on a libp2p stream protocol.
  *
  * @example Store and read a receipt on a simulated network.
  * ```ts
