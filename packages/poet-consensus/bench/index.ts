@@ -76,7 +76,13 @@ function bareRounds(validators: number, blocks: number, seed: number): number {
     bare.push(bareRounds(1000, 5000, 100 + rep))
     bareCpu.push(5000 / cpuSeconds(process.cpuUsage(cpu)))
   }
-  line('poet-sim-1000', median(sim), 'blocks/s', 'naive rounds: every one of 1,000 validators draws wait + delay, argmin, no rules', median(bare))
+  line(
+    'poet-sim-1000',
+    median(sim),
+    'blocks/s',
+    'naive rounds: every one of 1,000 validators draws wait + delay, argmin, no rules',
+    median(bare),
+  )
   // The same runs per CPU-second: on a shared machine wall time includes waiting for a core.
   line(
     'poet-sim-1000-cpu',

@@ -22,6 +22,31 @@ test('poet-sim prints a JSON report in a real process', async (t) => {
   t.is(typeof report.winShares.chiSquarePValue, 'number')
 })
 
+test('poet-sim --mode full runs real engines in a real process', async (t) => {
+  const args = [
+    '--mode',
+    'full',
+    '--validators',
+    '4',
+    '--blocks',
+    '6',
+    '--adversary',
+    'forge:1',
+    '--set',
+    'populationEstimateSampleSize=5',
+    '--set',
+    'initialWaitTime=100',
+    '--seed',
+    '3',
+  ]
+  const { stdout } = await run(process.execPath, [bin, ...args], { timeout: 120_000 })
+  const report = JSON.parse(stdout)
+  t.is(report.mode, 'full')
+  t.is(report.blocks, 6)
+  t.is(report.adversaries[0].kind, 'forge')
+  t.is(report.adversaries[0].inChain, 0)
+})
+
 test('poet-sim rejects a bad option with exit code 2 and a typed message', async (t) => {
   const error = await t.throwsAsync(run(process.execPath, [bin, '--adversary', 'bribe:1'], { timeout: 60_000 }))
   t.is((error as unknown as { code: number }).code, 2)

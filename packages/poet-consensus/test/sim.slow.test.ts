@@ -12,6 +12,13 @@ test('50 honest validators, 10,000 blocks: equal win shares (chi-square p > 0.01
   t.true(r.forks.forkRate < 0.05)
 })
 
+test('compute shares change only when a timer starts: a 10x faster validator gets no material edge', (t) => {
+  const shares = Array.from({ length: 20 }, (_, i) => (i === 0 ? 10 : 1))
+  const r = simulate({ validators: 20, blocks: 4000, delayMs: 200, seed: 9, shares, processingMs: 50 })
+  t.true(r.winShares.chiSquarePValue > 0.01, `p = ${r.winShares.chiSquarePValue}`)
+  t.true(r.winShares.maxShare < 0.07, `max share ${r.winShares.maxShare}`)
+})
+
 test('the z-test catches a validator whose enclave draws 3x shorter waits', (t) => {
   const r = simulate({
     validators: 20,
@@ -75,19 +82,33 @@ test('z-test false positives: a 1-validator network halts under the defaults, no
 })
 
 test('z-test false positives: a deviation of 5 cuts honest self-refusals and still stops a compromised enclave', (t) => {
-  const honest = (z: number) => simulate({ validators: 10, blocks: 3000, delayMs: 200, seed: 5, settings: { ztestMaximumWinDeviation: z } })
+  const honest = (z: number) =>
+    simulate({ validators: 10, blocks: 3000, delayMs: 200, seed: 5, settings: { ztestMaximumWinDeviation: z } })
   const strict = honest(3.075).honest.selfRefusals.ztest ?? 0
   const relaxed = honest(5).honest.selfRefusals.ztest ?? 0
   t.true(relaxed * 3 < strict, `refusals: ${strict} at 3.075, ${relaxed} at 5`)
   for (const seed of [1, 2, 3]) {
-    const r = simulate({ validators: 10, blocks: 1000, delayMs: 200, seed, settings: { ztestMaximumWinDeviation: 5 }, adversaries: [{ kind: 'compromised', count: 1 }] })
+    const r = simulate({
+      validators: 10,
+      blocks: 1000,
+      delayMs: 200,
+      seed,
+      settings: { ztestMaximumWinDeviation: 5 },
+      adversaries: [{ kind: 'compromised', count: 1 }],
+    })
     t.not(r.adversaries[0]?.blacklistedAtHeight, null)
     t.false(r.stalled)
   }
 })
 
 test('documented hazard: a compromised enclave inflates the population estimate until every honest validator fails its z-test', (t) => {
-  const r = simulate({ validators: 10, blocks: 3000, delayMs: 200, seed: 5, adversaries: [{ kind: 'compromised', count: 1 }] })
+  const r = simulate({
+    validators: 10,
+    blocks: 3000,
+    delayMs: 200,
+    seed: 5,
+    adversaries: [{ kind: 'compromised', count: 1 }],
+  })
   t.true(r.stalled)
   t.true(r.blocks < 100)
   t.not(r.adversaries[0]?.blacklistedAtHeight, null)

@@ -257,7 +257,10 @@ export function simulate(options: SimulationOptions): SimulationReport {
         while (assigned[i] === rounds)
         assigned[i] = rounds
         k += 1
-        const a = i === lastWinner ? lastPub : lastPub + (fixed[i] === 1 ? (delay[i] as number) : options.delayMs * (0.5 + rng.fast()))
+        const a =
+          i === lastWinner
+            ? lastPub
+            : lastPub + (fixed[i] === 1 ? (delay[i] as number) : options.delayMs * (0.5 + rng.fast()))
         const r = a + (proc[i] as number)
         const d = minWait + localMean * E
         request[i] = r
@@ -274,7 +277,11 @@ export function simulate(options: SimulationOptions): SimulationReport {
     for (const i of adversaryIndices) {
       near.push(i)
       const c = code[i] as number
-      const r = (i === lastWinner ? lastPub : lastPub + (fixed[i] === 1 ? (delay[i] as number) : options.delayMs * (0.5 + rng.fast()))) + (proc[i] as number)
+      const r =
+        (i === lastWinner
+          ? lastPub
+          : lastPub + (fixed[i] === 1 ? (delay[i] as number) : options.delayMs * (0.5 + rng.fast()))) +
+        (proc[i] as number)
       request[i] = r
       let u = -Math.log(rng.fastOpen())
       if (c === MULTI) {
@@ -337,7 +344,10 @@ export function simulate(options: SimulationOptions): SimulationReport {
       w = -1
       best = Number.POSITIVE_INFINITY
       for (const i of near)
-        if ((code[i] === 0 ? usable[i] !== 2 && entries[i] !== undefined : usable[i] === 1) && (pub[i] as number) < best) {
+        if (
+          (code[i] === 0 ? usable[i] !== 2 && entries[i] !== undefined : usable[i] === 1) &&
+          (pub[i] as number) < best
+        ) {
           best = pub[i] as number
           w = i
         }
@@ -466,4 +476,3 @@ export function simulate(options: SimulationOptions): SimulationReport {
     wallMs: performance.now() - started,
   }
 }
-

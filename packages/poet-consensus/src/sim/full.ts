@@ -241,7 +241,7 @@ export async function simulateFull(options: FullSimulationOptions): Promise<Simu
     node.head = block
     node.attempt?.cancel()
     await node.engine.chainHeadUpdated(block)
-    node.attempt = clock.setTimeout(() => attempt(node), processingMs)
+    node.attempt = clock.setTimeout(() => attempt(node), processingMs / (options.shares?.[node.index] ?? 1))
   }
 
   async function attempt(node: Node): Promise<void> {
