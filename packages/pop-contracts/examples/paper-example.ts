@@ -18,4 +18,9 @@ const ledger = new HoursLedger()
 ledger.credit(outcome)
 const [first, second] = parties as [(typeof parties)[0], (typeof parties)[0]]
 ledger.transfer(signTransfer(first, second.partyHash, 3n, 0n))
-console.log('party 1 now holds', ledger.balance(first.partyHash), 'hours; party 2 holds', ledger.balance(second.partyHash))
+console.log(
+  'party 1 now holds',
+  ledger.balance(first.partyHash),
+  'hours; party 2 holds',
+  ledger.balance(second.partyHash),
+)

@@ -25,8 +25,8 @@
  */
 export {
   assertContractSignature,
-  CONTRACT_SIGNATURE_DOMAIN,
   type Channel,
+  CONTRACT_SIGNATURE_DOMAIN,
   type Contract,
   type ContractJson,
   type ContractSpec,
@@ -119,8 +119,8 @@ export {
   headerLayout,
   Item,
   MAX_PAYLOAD,
-  PREFIX_SIZE,
   type PayloadOf,
+  PREFIX_SIZE,
   payloadDatagramLayout,
   payloadLayouts,
   type UnitFields,
