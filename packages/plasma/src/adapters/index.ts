@@ -5,6 +5,7 @@
  */
 
 export { nativeRecoverer, nativeRecoveryAvailable, recoverSignerNative } from './native-recoverer.js'
+export { HttpOperatorClient, type OperatorServer, serveOperator } from './operator-http.js'
 export {
   type Connection,
   connect,
