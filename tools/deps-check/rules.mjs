@@ -61,7 +61,10 @@ export function listWorkspace(root) {
   return out
 }
 
-/** Checks a workspace; returns one human-readable line per violation (empty when clean). */
+/**
+ * Checks a workspace; returns one human-readable line per violation (empty when clean).
+ * The core of a package is src/ outside src/adapters/, src/cli/ and src/bin/.
+ */
 export function checkWorkspace(root) {
   const violations = []
   const packages = listWorkspace(root)
@@ -92,8 +95,10 @@ export function checkWorkspace(root) {
     }
     const srcDir = join(dir, 'src')
     const adaptersDir = join(srcDir, 'adapters') + sep
+    // Entry points (command-line programs) compose core and adapters, like an app.
+    const entryDirs = ['adapters', 'cli', 'bin'].map((d) => join(srcDir, d) + sep)
     for (const file of walk(srcDir)) {
-      const inAdapters = file.startsWith(adaptersDir)
+      const inAdapters = entryDirs.some((d) => file.startsWith(d))
       const fileRel = relative(root, file)
       for (const spec of importsOf(readFileSync(file, 'utf8'))) {
         if (spec.startsWith('.')) {

@@ -30,6 +30,7 @@ const clean = {
   'packages/seth/package.json': pkg('@atmosphere/seth', { '@atmosphere/ledger': 'workspace:*' }),
   'packages/seth/src/index.ts': "import { y } from '@atmosphere/ledger'\n",
   'packages/seth/src/adapters/http.ts': "import { createServer } from 'node:http'\n",
+  'packages/seth/src/cli/seth.ts': "import { serve } from '../adapters/http.js'\nimport 'node:http'\n",
   'apps/node/package.json': pkg('@atmosphere/node', {
     '@atmosphere/seth': 'workspace:*',
     '@atmosphere/ledger': 'workspace:*',
