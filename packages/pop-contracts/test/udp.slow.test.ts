@@ -35,21 +35,30 @@ test.serial(
   },
 )
 
-test.serial('a party sending contradictory messages is convicted over UDP by the other processes', async (t) => {
-  const r = await runCluster({
-    contract: patient,
-    identities: ids,
-    misbehave: { 0: { equivocate: [{ phase: 0, job: 0 }] } },
-    faults: { loss: 0.05 },
-    seed: 102,
-  })
-  t.deepEqual(r.exitCodes, [0, 0, 0, 0, 0, 0])
-  for (const log of r.logs.slice(1)) {
-    t.deepEqual(last(log, 'outcome')?.faulty, [0])
-    t.deepEqual(last(log, 'outcome')?.hours, [0, 5, 4, 3, 6, 0])
-    t.truthy(log.find((l) => l.type === 'faulty' && l.party === 0))
-  }
-})
+test.serial(
+  'with loss, duplication and tampering, a party sending contradictory messages is convicted over UDP',
+  async (t) => {
+    const r = await runCluster({
+      contract: patient,
+      identities: ids,
+      misbehave: { 0: { equivocate: [{ phase: 0, job: 0 }] } },
+      faults: { loss: 0.05, duplicate: 0.05, tamper: 0.02 },
+      seed: 102,
+    })
+    t.deepEqual(r.exitCodes, [0, 0, 0, 0, 0, 0])
+    t.true(r.proxy.stats.duplicated > 0 && r.proxy.stats.tampered > 0, JSON.stringify(r.proxy.stats))
+    const rejected = r.logs
+      .flat()
+      .filter((l) => l.type === 'rejected')
+      .map((l) => l.error)
+    t.true(rejected.includes('ReplayedUnitError'), 'network duplicates are dropped as replays')
+    for (const log of r.logs.slice(1)) {
+      t.deepEqual(last(log, 'outcome')?.faulty, [0])
+      t.deepEqual(last(log, 'outcome')?.hours, [0, 5, 4, 3, 6, 0])
+      t.truthy(log.find((l) => l.type === 'faulty' && l.party === 0))
+    }
+  },
+)
 
 test.serial('a silent party: retransmission requests, then recovery, then conviction, over UDP', async (t) => {
   const r = await runCluster({

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // pop-party: runs one party of a contract as a process over UDP and logs JSON lines.
-//   pop-party --deployment FILE --secret HEX [--port 0] [--linger 3000] [--timeout 60000]
+//   pop-party --deployment FILE (--secret HEX | --secret-file FILE) [--port 0] [--linger 3000] [--timeout 60000]
 //             [--misbehave JSON] [--params JSON]
 // Every line carries `node` (this party's index) and `t` (ms since start).
 // The deployment file is {"contract": ContractJson, "endpoints": ["host:port", ...]}.
@@ -24,6 +24,7 @@ async function main(): Promise<number> {
     options: {
       deployment: { type: 'string' },
       secret: { type: 'string' },
+      'secret-file': { type: 'string' },
       port: { type: 'string', default: '0' },
       linger: { type: 'string', default: '3000' },
       timeout: { type: 'string', default: '60000' },
@@ -31,9 +32,16 @@ async function main(): Promise<number> {
       params: { type: 'string' },
     },
   })
-  if (values.deployment === undefined || values.secret === undefined) {
-    throw new DeploymentInvalidError('usage: pop-party --deployment FILE --secret HEX [--port N]', values)
+  const secret =
+    values['secret-file'] !== undefined ? readFileSync(values['secret-file'], 'utf8').trim() : values.secret
+  if (values.deployment === undefined || secret === undefined) {
+    throw new DeploymentInvalidError(
+      'usage: pop-party --deployment FILE (--secret HEX | --secret-file FILE) [--port N]',
+      { deployment: values.deployment ?? null },
+    )
   }
+  if (!/^[0-9a-f]{64}$/i.test(secret))
+    throw new DeploymentInvalidError('the secret key must be 64 hex digits', secret.length)
   const deployment = JSON.parse(readFileSync(values.deployment, 'utf8')) as { contract: unknown; endpoints: unknown }
   const contract = contractFromJson(deployment.contract)
   const endpoints = deployment.endpoints
@@ -44,7 +52,7 @@ async function main(): Promise<number> {
   ) {
     throw new DeploymentInvalidError('endpoints must list one "host:port" per party', endpoints)
   }
-  const identity = identityFromSecret(hexToBytes(values.secret))
+  const identity = identityFromSecret(hexToBytes(secret))
   const transport = await createUdpTransport({ port: Number(values.port) })
   const clock = realClock()
   const started = clock.now()
