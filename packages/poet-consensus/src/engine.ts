@@ -173,7 +173,7 @@ export function poet(init: PoetInit = {}): (components: PoetComponents) => PoetE
         current = {
           state: current.state.extend(b.id, Number(b.header.height), {
             validatorId: signer,
-            poetPublicKey: components.registry.get(signer)?.poetPublicKey ?? '',
+            poetPublicKey: components.registry.get(signer, Number(b.header.height))?.poetPublicKey ?? '',
             duration: certificate.duration,
             localMean: certificate.localMean,
           }),
@@ -240,7 +240,7 @@ export function poet(init: PoetInit = {}): (components: PoetComponents) => PoetE
         const parent = await parentOf(block)
         const parentKnown = await knownFor(parent)
         const signer = bytesToHex(block.header.signerPublicKey)
-        const entry = components.registry.get(signer)
+        const entry = components.registry.get(signer, Number(block.header.height))
         const verdict = checkClaim(
           {
             validatorId: signer,
@@ -298,8 +298,8 @@ export function poet(init: PoetInit = {}): (components: PoetComponents) => PoetE
       async shouldPublish(candidate: BlockCandidate): Promise<PublishDecision> {
         const c = context('shouldPublish')
         const parent = await knownFor(candidate.parent)
-        const entry = components.registry.get(myId)
         const height = Number(candidate.parent.header.height) + 1
+        const entry = components.registry.get(myId, height)
         blocker = undefined
         if (entry === undefined) blocker = 'unregistered'
         else if (entry.commitHeight - entry.signupHeight > settings.signupCommitMaximumDelay + 1)

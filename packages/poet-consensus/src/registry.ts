@@ -20,7 +20,13 @@ export interface ValidatorInfo extends RegistryEntry {
 
 /** Read side of the registry, as the engine consumes it. */
 export interface ValidatorRegistry {
-  get(validatorId: string): ValidatorInfo | undefined
+  /**
+   * The entry in force for a block at `height` — the latest registration committed below it,
+   * as Sawtooth reads the registry from the parent's state — or the newest entry when
+   * `height` is omitted.
+   */
+  get(validatorId: string, height?: number): ValidatorInfo | undefined
+  /** Validators registered now. */
   readonly size: number
 }
 
@@ -59,14 +65,33 @@ export interface MemoryRegistry extends ValidatorRegistry {
 
 /** Creates an empty {@link MemoryRegistry}. */
 export function memoryRegistry(attestation: AttestationVerifier = simulatedAttestationVerifier): MemoryRegistry {
-  const byId = new Map<string, ValidatorInfo>()
+  // Per validator, its registrations in commit order; `undefined` info marks a removal
+  // (another validator took over its anti-Sybil id).
+  const history = new Map<string, { commitHeight: number; info: ValidatorInfo | undefined }[]>()
   const bySybil = new Map<string, string>()
+  const current = new Map<string, ValidatorInfo>()
+  const append = (id: string, commitHeight: number, info: ValidatorInfo | undefined) => {
+    const list = history.get(id) ?? []
+    list.push({ commitHeight, info })
+    history.set(id, list)
+    if (info === undefined) current.delete(id)
+    else current.set(id, info)
+  }
   return {
-    get: (id) => byId.get(id),
-    get size() {
-      return byId.size
+    get(id, height) {
+      if (height === undefined) return current.get(id)
+      const list = history.get(id)
+      if (list === undefined) return undefined
+      for (let i = list.length - 1; i >= 0; i--) {
+        const e = list[i] as { commitHeight: number; info: ValidatorInfo | undefined }
+        if (e.commitHeight < height) return e.info
+      }
+      return undefined
     },
-    entries: () => byId.values(),
+    get size() {
+      return current.size
+    },
+    entries: () => current.values(),
     register(r) {
       const info = r.signupInfo
       if (!attestation.verifySignupInfo(info))
@@ -77,9 +102,12 @@ export function memoryRegistry(attestation: AttestationVerifier = simulatedAttes
         throw new RegistrationError(r.validatorId, 'sign-up nonce does not match the named block')
       if (!(r.commitHeight >= r.signupHeight))
         throw new RegistrationError(r.validatorId, 'commit height must not precede the sign-up block')
+      const last = history.get(r.validatorId)?.at(-1)
+      if (last !== undefined && last.commitHeight > r.commitHeight)
+        throw new RegistrationError(r.validatorId, 'registrations must be committed in height order')
       const antiSybilId = bytesToHex(info.antiSybilId)
       const previous = bySybil.get(antiSybilId)
-      if (previous !== undefined) byId.delete(previous)
+      if (previous !== undefined && previous !== r.validatorId) append(previous, r.commitHeight, undefined)
       const entry: ValidatorInfo = {
         validatorId: r.validatorId,
         name: r.name ?? r.validatorId.slice(0, 8),
@@ -89,7 +117,7 @@ export function memoryRegistry(attestation: AttestationVerifier = simulatedAttes
         signupHeight: r.signupHeight,
         commitHeight: r.commitHeight,
       }
-      byId.set(r.validatorId, entry)
+      append(r.validatorId, r.commitHeight, entry)
       bySybil.set(antiSybilId, r.validatorId)
       return entry
     },

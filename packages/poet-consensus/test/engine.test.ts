@@ -179,7 +179,7 @@ test('fork choice through the engine: same parent, the shorter duration wins', a
 })
 
 test('K-test: after keyBlockClaimLimit blocks the engine stops, re-registers, then waits the c-test delay', async (t) => {
-  const { nodes, publish, registry } = await network(3, { settings: { keyBlockClaimLimit: 2 } })
+  const { nodes, publish, registry } = await network(3, { settings: { keyBlockClaimLimit: 3 } })
   const a = nodes[0] as (typeof nodes)[0]
   let head = genesis
   for (let i = 0; i < 3; i++) {
@@ -187,7 +187,7 @@ test('K-test: after keyBlockClaimLimit blocks the engine stops, re-registers, th
     t.true((await a.engine.blockReceived(next)).valid)
     head = next
   }
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < 3; i++) {
     const next = await publish(a, head)
     t.true((await a.engine.blockReceived(next)).valid)
     head = next
@@ -204,8 +204,38 @@ test('K-test: after keyBlockClaimLimit blocks the engine stops, re-registers, th
     commitHeight: h + 1,
   })
   t.is(entry.poetPublicKey, bytesToHex(a.enclave.poetPublicKey as Uint8Array))
+  // The new key is in force only above its commit block; until then the old key is exhausted.
   await a.engine.shouldPublish({ parent: head, digest: new Uint8Array(32) })
+  t.is(a.engine.blocker, 'key-block-claim-limit')
+  const commit = await publish(nodes[2] as (typeof nodes)[0], head)
+  t.true((await a.engine.blockReceived(commit)).valid)
+  await a.engine.shouldPublish({ parent: commit, digest: new Uint8Array(32) })
   t.is(a.engine.blocker, 'claiming-too-early')
+  const next = await publish(nodes[1] as (typeof nodes)[0], commit)
+  t.true((await a.engine.blockReceived(next)).valid)
+  const go = await a.engine.shouldPublish({ parent: next, digest: new Uint8Array(32) })
+  t.is(a.engine.blocker, undefined)
+  t.false(go.publish)
+  const last = await publish(a, next)
+  t.true((await nodes[2]?.engine.blockReceived(commit))?.valid)
+  t.true((await nodes[2]?.engine.blockReceived(next))?.valid)
+  t.true((await nodes[2]?.engine.blockReceived(last))?.valid)
+})
+
+test('a block signed with a rotated-out key stays valid at heights where that key was in force', async (t) => {
+  const { nodes, publish, registry } = await network(3)
+  const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]]
+  const old = await publish(a, genesis)
+  // a rotates its key; the registration commits at height 1, so it governs blocks from height 2.
+  registry.register({
+    validatorId: a.id,
+    signupInfo: a.engine.signUp(genesis.id),
+    signupBlockId: genesis.id,
+    signupHeight: 0,
+    commitHeight: 1,
+  })
+  t.deepEqual(await b.engine.blockReceived(old), { valid: true })
+  t.false(b.engine.blacklist.has(a.id))
 })
 
 test('settings come from the chain; a bad on-chain value is a typed error; hooks before initialize throw', async (t) => {

@@ -132,3 +132,17 @@ test('full engines with real certificates: every adversary type is rejected or b
   t.is(r.honest.falseRejections, 0)
   t.is(r.honest.blacklisted, 0)
 })
+
+test('full engines: K-test key rotation by re-registering, with no honest block rejected', async (t) => {
+  const r = await simulateFull({
+    validators: 5,
+    blocks: 40,
+    delayMs: 200,
+    seed: 3,
+    settings: { populationEstimateSampleSize: 10, initialWaitTime: 100, keyBlockClaimLimit: 5 },
+  })
+  t.false(r.stalled)
+  t.true(r.honest.keyRotations >= 4, `rotations ${r.honest.keyRotations}`)
+  t.is(r.honest.falseRejections, 0)
+  t.is(r.honest.blacklisted, 0)
+})

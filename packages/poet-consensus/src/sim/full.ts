@@ -256,7 +256,12 @@ export async function simulateFull(options: FullSimulationOptions): Promise<Simu
           await publish(node, seal(node, header, decision.consensus), node.kind === 'withhold' ? withholdMs : 0)
         } else if (decision.retryAfterMs !== undefined) {
           node.attempt = clock.setTimeout(() => attempt(node), decision.retryAfterMs)
-        } else if (node.engine.blocker === 'key-block-claim-limit') {
+        } else if (
+          node.engine.blocker === 'key-block-claim-limit' &&
+          registry.get(node.id)?.poetPublicKey === bytesToHex(node.enclave.poetPublicKey as Uint8Array)
+        ) {
+          // The registry's newest entry still holds the exhausted key: sign up again. (Once the
+          // new entry is recorded, the old key stays in force until the commit block is built on.)
           const h = Number(head.header.height)
           registry.register({
             validatorId: node.id,
