@@ -3,8 +3,8 @@
 // cluster's receipts and, at the first divergence, plays the verification game for that
 // transaction. Payout to the n-th validator of a checkpoint: (gas × price) / 2^(n+1).
 import { sha256 } from '@noble/hashes/sha2.js'
+import { commitContext, globalLeaves, memoryCommitment, StateHasher } from './commit.js'
 import type { CompiledModule } from './compile.js'
-import { StateHasher, commitContext, globalLeaves, memoryCommitment } from './commit.js'
 import { GameError } from './errors.js'
 import { type Executor, type Fault, ReplayExecutor } from './executor.js'
 import { playGame, type Transcript } from './game.js'
@@ -104,7 +104,7 @@ export class BatchNode {
     readonly options: MachineOptions & { fault?: { tx: number; fault: Fault } } = {},
   ) {
     let snap = start
-    log.forEach((tx, i) => {
+    log.forEach((_tx, i) => {
       this.snapshots.push(snap)
       const exec = this.executorFor(i)
       const steps = exec.claimedSteps()
@@ -125,7 +125,8 @@ export class BatchNode {
   private factory(i: number): () => Machine {
     const tx = this.log[i] as Tx
     const snap = this.snapshots[i] as Snapshot
-    return () => invoke(restoreSnapshot(this.compiled, snap), tx.func, tx.args, { ...this.options, gasLimit: tx.gasLimit })
+    return () =>
+      invoke(restoreSnapshot(this.compiled, snap), tx.func, tx.args, { ...this.options, gasLimit: tx.gasLimit })
   }
 
   private replay(i: number, steps: number): Machine {

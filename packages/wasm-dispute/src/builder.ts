@@ -72,14 +72,28 @@ function constInit(type: ValType, v: number | bigint): number[] {
 /** Encodes a module. Each function gets its own type entry (duplicates are harmless). */
 export function buildModule(spec: ModuleSpec): Uint8Array {
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]
-  out.push(...section(1, vec(spec.funcs.map((f) => [0x60, ...vec((f.params ?? []).map((t) => [t])), ...vec((f.results ?? []).map((t) => [t]))]))))
+  out.push(
+    ...section(
+      1,
+      vec(
+        spec.funcs.map((f) => [
+          0x60,
+          ...vec((f.params ?? []).map((t) => [t])),
+          ...vec((f.results ?? []).map((t) => [t])),
+        ]),
+      ),
+    ),
+  )
   out.push(...section(3, vec(spec.funcs.map((_, i) => uleb(i)))))
   if (spec.table) out.push(...section(4, vec([[0x70, 0x00, ...uleb(spec.table.length)]])))
   if (spec.memory) {
     const m = spec.memory
-    out.push(...section(5, vec([m.max === undefined ? [0x00, ...uleb(m.min)] : [0x01, ...uleb(m.min), ...uleb(m.max)]])))
+    out.push(
+      ...section(5, vec([m.max === undefined ? [0x00, ...uleb(m.min)] : [0x01, ...uleb(m.min), ...uleb(m.max)]])),
+    )
   }
-  if (spec.globals?.length) out.push(...section(6, vec(spec.globals.map((g) => [g.type, g.mutable ? 1 : 0, ...constInit(g.type, g.init)]))))
+  if (spec.globals?.length)
+    out.push(...section(6, vec(spec.globals.map((g) => [g.type, g.mutable ? 1 : 0, ...constInit(g.type, g.init)]))))
   const exports: number[][] = []
   spec.funcs.forEach((f, i) => {
     if (f.export) exports.push([...name(f.export), 0x00, ...uleb(i)])
@@ -87,7 +101,8 @@ export function buildModule(spec: ModuleSpec): Uint8Array {
   if (spec.memory?.export) exports.push([...name(spec.memory.export), 0x02, 0x00])
   out.push(...section(7, vec(exports)))
   if (spec.start !== undefined) out.push(...section(8, uleb(spec.start)))
-  if (spec.table?.length) out.push(...section(9, vec([[0x00, 0x41, 0x00, 0x0b, ...vec(spec.table.map((i) => uleb(i)))]])))
+  if (spec.table?.length)
+    out.push(...section(9, vec([[0x00, 0x41, 0x00, 0x0b, ...vec(spec.table.map((i) => uleb(i)))]])))
   out.push(
     ...section(
       10,
@@ -101,7 +116,9 @@ export function buildModule(spec: ModuleSpec): Uint8Array {
     ),
   )
   if (spec.data?.length)
-    out.push(...section(11, vec(spec.data.map((d) => [0x00, 0x41, ...sleb(d.offset), 0x0b, ...vec(d.bytes.map((b) => [b]))]))))
+    out.push(
+      ...section(11, vec(spec.data.map((d) => [0x00, 0x41, ...sleb(d.offset), 0x0b, ...vec(d.bytes.map((b) => [b]))]))),
+    )
   return new Uint8Array(out)
 }
 

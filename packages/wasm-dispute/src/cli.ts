@@ -4,8 +4,8 @@
 // transcript as JSON.
 import { readFileSync, realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { compileModule } from './compile.js'
 import { StateHasher } from './commit.js'
+import { compileModule } from './compile.js'
 import { ArgumentError, UnknownExportError, WasmDisputeError } from './errors.js'
 import { parseFault, ReplayExecutor } from './executor.js'
 import { playGame } from './game.js'

@@ -237,7 +237,8 @@ export class StateHasher {
         break
       }
     }
-    for (let k = from; k < sp; k++) this.chain[k + 1] = chainPush(cur.subarray(k * 8, k * 8 + 8), this.chain[k] as Uint8Array)
+    for (let k = from; k < sp; k++)
+      this.chain[k + 1] = chainPush(cur.subarray(k * 8, k * 8 + 8), this.chain[k] as Uint8Array)
     sh.set(cur.subarray(from * 8, sp * 8), from * 8)
     this.hashedSp = sp
     return this.chain[sp] as Uint8Array
@@ -297,8 +298,12 @@ export class StateHasher {
   globalsRoot(): Uint8Array {
     const inst = this.m.root
     const cur = new Uint8Array(inst.globalCells.length * 8)
-    inst.globalCells.forEach((c, i) => cur.set(c.slots.u8.subarray(c.index * 8, c.index * 8 + 8), i * 8))
-    if (this.globalsShadow && this.globalsShadow.length === cur.length && cur.every((x, i) => x === this.globalsShadow?.[i]))
+    for (const [i, c] of inst.globalCells.entries()) cur.set(c.slots.u8.subarray(c.index * 8, c.index * 8 + 8), i * 8)
+    if (
+      this.globalsShadow &&
+      this.globalsShadow.length === cur.length &&
+      cur.every((x, i) => x === this.globalsShadow?.[i])
+    )
       return this.globalsRootCache
     this.globalsShadow = cur
     this.globalsRootCache = vectorRoot(globalLeaves(inst))

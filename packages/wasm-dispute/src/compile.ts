@@ -2,8 +2,8 @@
 // compilation of each body into fixed-width instructions with resolved branch targets and
 // static operand heights. One wasm instruction = one compiled instruction = one step.
 import {
-  ConstExprError,
   type ConstExpr,
+  ConstExprError,
   decodeModule,
   F32,
   F64,
@@ -92,29 +92,29 @@ sig(0xbf, 0xbf, [I64], F64)
 
 /** Loads 0x28..0x35 and stores 0x36..0x3e: [value type, access bytes]. */
 export const MEMOP: Record<number, [ValType, number]> = {
-  0x28: [I32, 4],
-  0x29: [I64, 8],
-  0x2a: [F32, 4],
-  0x2b: [F64, 8],
-  0x2c: [I32, 1],
-  0x2d: [I32, 1],
-  0x2e: [I32, 2],
-  0x2f: [I32, 2],
-  0x30: [I64, 1],
-  0x31: [I64, 1],
-  0x32: [I64, 2],
-  0x33: [I64, 2],
-  0x34: [I64, 4],
-  0x35: [I64, 4],
-  0x36: [I32, 4],
-  0x37: [I64, 8],
-  0x38: [F32, 4],
-  0x39: [F64, 8],
-  0x3a: [I32, 1],
-  0x3b: [I32, 2],
-  0x3c: [I64, 1],
-  0x3d: [I64, 2],
-  0x3e: [I64, 4],
+  40: [I32, 4],
+  41: [I64, 8],
+  42: [F32, 4],
+  43: [F64, 8],
+  44: [I32, 1],
+  45: [I32, 1],
+  46: [I32, 2],
+  47: [I32, 2],
+  48: [I64, 1],
+  49: [I64, 1],
+  50: [I64, 2],
+  51: [I64, 2],
+  52: [I64, 4],
+  53: [I64, 4],
+  54: [I32, 4],
+  55: [I64, 8],
+  56: [F32, 4],
+  57: [F64, 8],
+  58: [I32, 1],
+  59: [I32, 2],
+  60: [I64, 1],
+  61: [I64, 2],
+  62: [I64, 4],
 }
 
 interface Ctrl {
@@ -158,7 +158,8 @@ export function compileDecoded(module: WasmModule): CompiledModule {
     }
     return id
   })
-  for (const t of module.types) if (t.results.length > 1) invalid('multiple return values (multi-value is post-MVP)', 'type')
+  for (const t of module.types)
+    if (t.results.length > 1) invalid('multiple return values (multi-value is post-MVP)', 'type')
   const funcTypes: FuncType[] = []
   const funcTypeIds: number[] = []
   const globalTypes: { type: ValType; mutable: boolean }[] = []
@@ -205,7 +206,13 @@ export function compileDecoded(module: WasmModule): CompiledModule {
     if (names.has(e.name)) invalid(`duplicate export name ${e.name}`, 'export')
     names.add(e.name)
     const limit =
-      e.kind === 'func' ? funcTypes.length : e.kind === 'global' ? globalTypes.length : e.kind === 'table' ? tables : memories
+      e.kind === 'func'
+        ? funcTypes.length
+        : e.kind === 'global'
+          ? globalTypes.length
+          : e.kind === 'table'
+            ? tables
+            : memories
     if (e.index >= limit) invalid(`unknown ${e.kind} ${e.index}`, `export ${e.name}`)
   }
   if (module.start !== undefined) {
@@ -238,7 +245,8 @@ export function compileDecoded(module: WasmModule): CompiledModule {
   } catch (e) {
     // The specification decodes the whole module before validating it: a malformed body
     // anywhere takes precedence over a validation error.
-    if (e instanceof InvalidModuleError) for (const body of module.bodies) skimBody(module.bytes, body.codeStart, body.codeEnd)
+    if (e instanceof InvalidModuleError)
+      for (const body of module.bodies) skimBody(module.bytes, body.codeStart, body.codeEnd)
     throw e
   }
   return {
@@ -343,7 +351,8 @@ function compileBody(ctx: BodyCtx, index: number, defIndex: number, typeId: numb
     const c = ctrls[ctrls.length - 1]
     if (!c) invalid('unexpected end', where)
     for (let i = c.results.length - 1; i >= 0; i--) pop(c.results[i] as number)
-    if (vals.length !== c.height) invalid('type mismatch: values remaining on stack at end of block', `${where} pc ${pc}`)
+    if (vals.length !== c.height)
+      invalid('type mismatch: values remaining on stack at end of block', `${where} pc ${pc}`)
     ctrls.pop()
     return c
   }
@@ -407,7 +416,7 @@ function compileBody(ctx: BodyCtx, index: number, defIndex: number, typeId: numb
       }
       case 0x05: {
         const c = ctrls[ctrls.length - 1]
-        if (!c || c.kind !== 2 || c.elsePc >= 0) invalid('else without matching if', `${where} pc ${pc}`)
+        if (c?.kind !== 2 || c.elsePc >= 0) invalid('else without matching if', `${where} pc ${pc}`)
         for (let i = c.results.length - 1; i >= 0; i--) pop(c.results[i] as number)
         if (vals.length !== c.height) invalid('type mismatch: values remaining at else', `${where} pc ${pc}`)
         c.elsePc = pc
@@ -418,7 +427,8 @@ function compileBody(ctx: BodyCtx, index: number, defIndex: number, typeId: numb
       case 0x0b: {
         const c = popCtrl()
         if (c.kind === 2 && c.elsePc < 0) {
-          if (c.results.length !== 0) invalid('type mismatch: if without else must have empty result', `${where} pc ${pc}`)
+          if (c.results.length !== 0)
+            invalid('type mismatch: if without else must have empty result', `${where} pc ${pc}`)
           a[c.ifPc] = pc // if-false executes the end
         }
         if (c.kind === 2 && c.elsePc >= 0) a[c.elsePc] = pc // else (reached from then) jumps to the end
@@ -586,7 +596,8 @@ function compileBody(ctx: BodyCtx, index: number, defIndex: number, typeId: numb
           push(s[1])
           break
         }
-        if (o >= 0xc0 && o <= 0xc4) throw new UnsupportedFeatureError('sign-extension', `opcode 0x${o.toString(16)} at ${at}`)
+        if (o >= 0xc0 && o <= 0xc4)
+          throw new UnsupportedFeatureError('sign-extension', `opcode 0x${o.toString(16)} at ${at}`)
         if (o === 0xfc || o === 0xfd || o === 0xd0 || o === 0xd1 || o === 0xd2 || o === 0x12 || o === 0x13)
           r.fail(`illegal opcode 0x${o.toString(16)} (post-MVP feature)`, at)
         r.fail(`illegal opcode 0x${o.toString(16)}`, at)
@@ -611,7 +622,6 @@ function compileBody(ctx: BodyCtx, index: number, defIndex: number, typeId: numb
     frameSize: FRAME_OVERHEAD + localCount + maxHeight,
   }
 }
-
 
 /** Decodes a body's instructions without validating them (binary-format errors only). */
 function skimBody(bytes: Uint8Array, start: number, end: number): void {
@@ -640,7 +650,13 @@ function skimBody(bytes: Uint8Array, start: number, end: number): void {
     else if (o === 0x42) r.sleb(64)
     else if (o === 0x43) r.bytesN(4)
     else if (o === 0x44) r.bytesN(8)
-    else if (o > 0xbf || (o > 0x11 && o < 0x1a) || (o > 0x1b && o < 0x20) || (o > 0x05 && o < 0x0b) || (o > 0x24 && o < 0x28))
+    else if (
+      o > 0xbf ||
+      (o > 0x11 && o < 0x1a) ||
+      (o > 0x1b && o < 0x20) ||
+      (o > 0x05 && o < 0x0b) ||
+      (o > 0x24 && o < 0x28)
+    )
       r.fail(`illegal opcode 0x${o.toString(16)}`, r.pos - 1)
   }
   if (!r.eof()) r.fail('operators remaining after end of function', r.pos)

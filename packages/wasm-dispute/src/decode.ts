@@ -211,7 +211,8 @@ export class ConstExprError extends Error {
 export function decodeModule(bytes: Uint8Array): WasmModule {
   const r = new Reader(bytes)
   if (bytes.length < 4) r.fail('unexpected end')
-  if (bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) r.fail('magic header not detected', 0)
+  if (bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d)
+    r.fail('magic header not detected', 0)
   r.pos = 4
   if (bytes.length < 8) r.fail('unexpected end')
   if (bytes[4] !== 1 || bytes[5] !== 0 || bytes[6] !== 0 || bytes[7] !== 0) r.fail('unknown binary version', 4)

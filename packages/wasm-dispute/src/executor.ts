@@ -3,13 +3,21 @@
 // its dispute-mode machine (restarting from the snapshot when asked about an earlier step);
 // the faulty executor does the same but corrupts its state at a chosen step (for tests, the
 // CLI's --fault and demonstrations).
-import { decodeHeader, encodeHeader, HEADER_BYTES, type Header, hashHeader, StateHasher, stackHashOf } from './commit.js'
+import {
+  decodeHeader,
+  encodeHeader,
+  HEADER_BYTES,
+  type Header,
+  hashHeader,
+  StateHasher,
+  stackHashOf,
+} from './commit.js'
 import { FaultSpecError, GameError } from './errors.js'
 import type { Machine } from './machine.js'
 import { equal } from './merkle.js'
 import { Status } from './numeric.js'
-import { proveStep } from './proof.js'
 import type { StepContext } from './onestep.js'
+import { proveStep } from './proof.js'
 import type { WasmValue } from './values.js'
 
 /** What a party in the game must be able to answer. */

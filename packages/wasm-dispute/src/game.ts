@@ -94,7 +94,8 @@ export function playGame(ctx: StepContext, defender: Executor, challenger: Execu
   }
   if (nD === nC && equal(fD, fC)) {
     const same =
-      rD.results.length === rC.results.length && rD.results.every((v, i) => v.bits === rC.results[i]?.bits && v.type === rC.results[i]?.type)
+      rD.results.length === rC.results.length &&
+      rD.results.every((v, i) => v.bits === rC.results[i]?.bits && v.type === rC.results[i]?.type)
     if (same) {
       t.reason = 'both parties claim the same final state and results'
       return t

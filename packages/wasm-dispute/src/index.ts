@@ -18,18 +18,20 @@
  *
  * @packageDocumentation
  */
-export { type Receipt, type Snapshot, type Tx, type ValidationReport } from './batch.js'
 export {
   BatchNode as BatchParty,
   clusterReceipts,
+  type Receipt,
   restoreSnapshot,
+  type Snapshot,
   snapshotHash,
+  type Tx,
   takeSnapshot,
+  type ValidationReport,
   validateBatch,
   validatorPayout,
 } from './batch.js'
 export { buildModule, type FuncSpec, type ModuleSpec, op, sleb, uleb } from './builder.js'
-export { type CompiledFunc, type CompiledModule, compileModule, FRAME_OVERHEAD } from './compile.js'
 export {
   type CommitContext,
   commitContext,
@@ -41,6 +43,7 @@ export {
   hashHeader,
   StateHasher,
 } from './commit.js'
+export { type CompiledFunc, type CompiledModule, compileModule, FRAME_OVERHEAD } from './compile.js'
 export { decodeModule, type WasmModule } from './decode.js'
 export * from './errors.js'
 export {
@@ -63,7 +66,7 @@ export {
   instantiate,
   MemoryInst,
 } from './instance.js'
-export { instrument, type Instrumented } from './instrument.js'
+export { type Instrumented, instrument } from './instrument.js'
 export {
   DEFAULT_STACK_LIMIT,
   defaultGasSchedule,
@@ -79,4 +82,4 @@ export { STATUS_TEXT, Status, type StatusCode } from './numeric.js'
 export { oneStep, type StepContext, type Witness } from './onestep.js'
 export { judgeStep, proveStep, stepContext } from './proof.js'
 export { segmentsOf } from './segments.js'
-export { display, parseValue, value, type ValueTypeName, type WasmValue } from './values.js'
+export { display, parseValue, type ValueTypeName, value, type WasmValue } from './values.js'

@@ -3,7 +3,7 @@
 import { type CompiledFunc, type CompiledModule, compileModule } from './compile.js'
 import type { ConstExpr, FuncType, Limits, ValType } from './decode.js'
 import { InstantiationTrapError, LinkError, UnsupportedFeatureError } from './errors.js'
-import { makeSlots, STATUS_TEXT, type Slots, Status } from './numeric.js'
+import { makeSlots, type Slots, STATUS_TEXT, Status } from './numeric.js'
 import type { WasmValue } from './values.js'
 
 export const PAGE = 65536
@@ -172,7 +172,8 @@ export function instantiate(code: CompiledModule | Uint8Array, options: Instanti
     } else if (d.kind === 'memory' && ev.kind === 'memory') {
       const mem = ev.memory
       const max = mem.maxPages === DEFAULT_MAX_PAGES && !hasDeclaredMax(mem) ? undefined : mem.maxPages
-      if (!limitsMatch({ min: mem.pages, max }, d.limits)) throw new LinkError(label, 'incompatible import type (memory limits)')
+      if (!limitsMatch({ min: mem.pages, max }, d.limits))
+        throw new LinkError(label, 'incompatible import type (memory limits)')
       inst.memory = mem
     } else if (d.kind === 'table' && ev.kind === 'table') {
       if (!limitsMatch({ min: ev.table.elems.length, max: ev.table.max }, d.limits))
@@ -199,7 +200,8 @@ export function instantiate(code: CompiledModule | Uint8Array, options: Instanti
     if (e.kind === 'func') inst.exports.set(e.name, { kind: 'func', func: inst.funcs[e.index] as FuncInst })
     else if (e.kind === 'memory' && inst.memory) inst.exports.set(e.name, { kind: 'memory', memory: inst.memory })
     else if (e.kind === 'table' && inst.table) inst.exports.set(e.name, { kind: 'table', table: inst.table })
-    else if (e.kind === 'global') inst.exports.set(e.name, { kind: 'global', global: inst.globalCells[e.index] as GlobalInst })
+    else if (e.kind === 'global')
+      inst.exports.set(e.name, { kind: 'global', global: inst.globalCells[e.index] as GlobalInst })
   }
   // Check every segment first (MVP: no partial initialization), then write.
   const elemOffsets = m.elems.map((e) => Number(evalConst(inst, e.offset) & 0xffffffffn))

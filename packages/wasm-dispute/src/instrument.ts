@@ -4,9 +4,10 @@
 // and globals. Every inserted sequence is stack-neutral, so structured control flow is untouched.
 // The map from output byte offsets back to (function, pc, segment) lets the runner recover the
 // exact instruction count at a trap from the engine's stack trace (see docs, "Normal mode").
-import type { CompiledFunc, CompiledModule } from './compile.js'
-import { Reader, type ValType } from './decode.js'
+
 import { sleb, uleb } from './builder.js'
+import type { CompiledModule } from './compile.js'
+import { Reader, type ValType } from './decode.js'
 import type { GasSchedule } from './machine.js'
 import { segmentsOf } from './segments.js'
 
@@ -100,7 +101,24 @@ export function instrument(compiled: CompiledModule, options: InstrumentOptions)
     name: names.reset,
     type: typeOf([0x7e], []),
     locals: [],
-    body: [0x42, 0, 0x24, ...uleb(G_IC), 0x42, 0, 0x24, ...uleb(G_GAS), 0x41, 0, 0x24, ...uleb(G_USED), 0x20, 0, 0x24, ...uleb(G_LIMIT)],
+    body: [
+      0x42,
+      0,
+      0x24,
+      ...uleb(G_IC),
+      0x42,
+      0,
+      0x24,
+      ...uleb(G_GAS),
+      0x41,
+      0,
+      0x24,
+      ...uleb(G_USED),
+      0x20,
+      0,
+      0x24,
+      ...uleb(G_LIMIT),
+    ],
   })
   helpers.push({ name: names.icount, type: typeOf([], [0x7e]), locals: [], body: [0x23, ...uleb(G_IC)] })
   helpers.push({ name: names.gas, type: typeOf([], [0x7e]), locals: [], body: [0x23, ...uleb(G_GAS)] })
@@ -217,7 +235,11 @@ export function instrument(compiled: CompiledModule, options: InstrumentOptions)
   const expSec = afterCount(payload(7))
   const newSections = new Map<number, number[]>()
   newSections.set(1, [...uleb(typeSec.count + newTypes.length), ...typeSec.rest, ...newTypes.flat()])
-  newSections.set(3, [...uleb(funcSec.count + helpers.length), ...funcSec.rest, ...helpers.flatMap((h) => uleb(h.type))])
+  newSections.set(3, [
+    ...uleb(funcSec.count + helpers.length),
+    ...funcSec.rest,
+    ...helpers.flatMap((h) => uleb(h.type)),
+  ])
   const extraGlobals = [
     [0x7e, 1, 0x42, 0, 0x0b],
     [0x7e, 1, 0x42, 0, 0x0b],

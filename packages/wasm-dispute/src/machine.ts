@@ -164,7 +164,8 @@ export class Machine {
     const params = func.code.type.params
     if (args.length !== params.length) throw new ArgumentError(`expected ${params.length} arguments`, args)
     args.forEach((v, i) => {
-      if (v.type !== TYPE_NAME[params[i] as 0x7f]) throw new ArgumentError(`argument ${i} must be ${TYPE_NAME[params[i] as 0x7f]}`, v)
+      if (v.type !== TYPE_NAME[params[i] as 0x7f])
+        throw new ArgumentError(`argument ${i} must be ${TYPE_NAME[params[i] as 0x7f]}`, v)
       writeSlot(this.ostk, i, v)
     })
     this.sp = args.length
@@ -346,7 +347,7 @@ export class Machine {
             const base = A[pc] as number
             const cnt = T[base] as number
             const i = (oi[2 * sp] as number) >>> 0
-            const k = i < cnt ? i : cnt
+            const k = Math.min(i, cnt)
             target = T[base + 1 + 2 * k] as number
             hb = T[base + 2 + 2 * k] as number
           } else {
@@ -599,7 +600,12 @@ export class Machine {
 }
 
 /** Creates a machine positioned at instruction count 0 of `exportName(args)`. */
-export function invoke(inst: Instance, exportName: string, args: readonly WasmValue[], options: MachineOptions = {}): Machine {
+export function invoke(
+  inst: Instance,
+  exportName: string,
+  args: readonly WasmValue[],
+  options: MachineOptions = {},
+): Machine {
   const f = inst.exportedFunc(exportName)
   if (!f) throw new UnknownExportError(exportName)
   return new Machine(inst, f, args, options)

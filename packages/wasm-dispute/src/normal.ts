@@ -3,13 +3,13 @@
 // from the engine's stack trace and the segment tables), and the same final state hash the
 // stepping interpreter computes for the terminal state.
 import { sha256 } from '@noble/hashes/sha2.js'
+import { chainPush, type Header, hashHeader, tableRoot } from './commit.js'
 import { type CompiledModule, compileModule } from './compile.js'
-import { chainPush, hashHeader, type Header, tableRoot } from './commit.js'
 import { ArgumentError, HostStackOverflowError, UnknownExportError } from './errors.js'
 import { DEFAULT_MAX_PAGES, instantiate, PAGE } from './instance.js'
 import { type Instrumented, instrument } from './instrument.js'
 import { DEFAULT_STACK_LIMIT, defaultGasSchedule, type GasSchedule } from './machine.js'
-import { MemoryTree, memoryDepth, vectorRoot, slotLeaf, ZERO32 } from './merkle.js'
+import { MemoryTree, memoryDepth, slotLeaf, vectorRoot, ZERO32 } from './merkle.js'
 import { Status } from './numeric.js'
 import { type EngineImports, type EngineInstance, type EngineMemory, type EngineTable, engine } from './platform.js'
 import { TYPE_NAME, type WasmValue } from './values.js'
@@ -44,7 +44,11 @@ export class NormalModule {
     this.gas = options.gasSchedule ?? defaultGasSchedule()
     this.stackLimit = options.stackLimit ?? DEFAULT_STACK_LIMIT
     this.maxPages = options.maxMemoryPages ?? DEFAULT_MAX_PAGES
-    this.instrumented = instrument(this.compiled, { gas: this.gas, stackLimit: this.stackLimit, maxPages: this.maxPages })
+    this.instrumented = instrument(this.compiled, {
+      gas: this.gas,
+      stackLimit: this.stackLimit,
+      maxPages: this.maxPages,
+    })
     this.wasm = new engine.Module(this.instrumented.bytes)
   }
 }
@@ -82,7 +86,8 @@ export class NormalInstance {
     const exp = this.nm.compiled.module.exports.find((e) => e.name === name && e.kind === 'func')
     if (!wrapper || !exp) throw new UnknownExportError(name)
     const type = this.nm.compiled.funcTypes[exp.index]
-    if (!type || type.params.length !== args.length) throw new ArgumentError(`expected ${type?.params.length} arguments`, args)
+    if (!type || type.params.length !== args.length)
+      throw new ArgumentError(`expected ${type?.params.length} arguments`, args)
     const argv = args.map((v, i) => {
       const t = type.params[i] as number
       if (v.type !== TYPE_NAME[t as 0x7f]) throw new ArgumentError(`argument ${i} must be ${TYPE_NAME[t as 0x7f]}`, v)
@@ -112,11 +117,17 @@ export class NormalInstance {
     }
     const icount = Number(this.fn(this.nm.instrumented.names.icount)() as bigint) + adjust.icount
     const gasUsed = Number(this.fn(this.nm.instrumented.names.gas)() as bigint) + adjust.gas
-    const stateHash = this.nm.compiled.module.imports.length === 0 ? this.stateHash(status, results, icount, gasUsed, gasLimit) : undefined
+    const stateHash =
+      this.nm.compiled.module.imports.length === 0
+        ? this.stateHash(status, results, icount, gasUsed, gasLimit)
+        : undefined
     return { status, results, icount, gasUsed, exact, stateHash }
   }
 
-  private classify(e: Error, gasLimit: bigint): { status: number; adjust: { icount: number; gas: number }; exact: boolean } {
+  private classify(
+    e: Error,
+    gasLimit: bigint,
+  ): { status: number; adjust: { icount: number; gas: number }; exact: boolean } {
     const ins = this.nm.instrumented
     const m = SITE_RE.exec(e.stack ?? '')
     const offset = m ? Number.parseInt(m[2] as string, 16) : -1
@@ -178,7 +189,11 @@ export class NormalInstance {
   }
 
   /** Classifies a trap that happened in another live instance's code (counts are not exact). */
-  private foreign(offset: number, func: number, msg: string): { status: number; adjust: { icount: number; gas: number }; exact: boolean } | undefined {
+  private foreign(
+    offset: number,
+    func: number,
+    msg: string,
+  ): { status: number; adjust: { icount: number; gas: number }; exact: boolean } | undefined {
     // Most recent first: the instance just called is the likeliest owner of the code.
     for (const ref of [...live].reverse()) {
       const other = ref.deref()
@@ -189,14 +204,23 @@ export class NormalInstance {
       if (other === this) continue
       const site = other.nm.instrumented.sites.get(offset)
       if (site?.kind !== 'instr' || site.func !== func) continue
-      const c = other.classify(Object.assign(new Error(msg), { stack: `wasm-function[${func}]:0x${offset.toString(16)}` }), 0n)
+      const c = other.classify(
+        Object.assign(new Error(msg), { stack: `wasm-function[${func}]:0x${offset.toString(16)}` }),
+        0n,
+      )
       return { ...c, adjust: { icount: 0, gas: 0 }, exact: false }
     }
     return undefined
   }
 
   /** The terminal state hash, equal to the stepping interpreter's for the same run. */
-  private stateHash(status: number, results: WasmValue[], icount: number, gasUsed: number, gasLimit: bigint): Uint8Array {
+  private stateHash(
+    status: number,
+    results: WasmValue[],
+    icount: number,
+    gasUsed: number,
+    gasLimit: bigint,
+  ): Uint8Array {
     const ins = this.nm.instrumented
     const compiled = this.nm.compiled
     if (!this.staticRoots) {

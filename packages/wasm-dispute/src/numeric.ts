@@ -68,12 +68,12 @@ const CANON_F32 = 0x7fc00000
 const CANON_F64_HI = 0x7ff80000
 
 function putF32(S: Slots, k: number, v: number): void {
-  if (v !== v) S.i32[2 * k] = CANON_F32
+  if (Number.isNaN(v)) S.i32[2 * k] = CANON_F32
   else S.f32[2 * k] = v
   S.i32[2 * k + 1] = 0
 }
 function putF64(S: Slots, k: number, v: number): void {
-  if (v !== v) {
+  if (Number.isNaN(v)) {
     S.i32[2 * k] = 0
     S.i32[2 * k + 1] = CANON_F64_HI
   } else S.f64[k] = v
@@ -286,7 +286,7 @@ export function execNumeric(o: number, S: Slots, sp: number): number {
     case 0x6f: {
       const y = i32[ti] as number
       if (y === 0) return -3
-      i32[si] = (i32[si] as number) % y | 0
+      i32[si] = ((i32[si] as number) % y) | 0
       return sp - 1
     }
     case 0x70: {
@@ -499,7 +499,7 @@ export function execNumeric(o: number, S: Slots, sp: number): number {
     case 0xa8:
     case 0xaa: {
       const x = o === 0xa8 ? (f32[ti] as number) : (f64[t] as number)
-      if (x !== x) return -5
+      if (Number.isNaN(x)) return -5
       if (!(x > -2147483649 && x < 2147483648)) return -4
       putI32(S, t, Math.trunc(x))
       return sp
@@ -507,7 +507,7 @@ export function execNumeric(o: number, S: Slots, sp: number): number {
     case 0xa9:
     case 0xab: {
       const x = o === 0xa9 ? (f32[ti] as number) : (f64[t] as number)
-      if (x !== x) return -5
+      if (Number.isNaN(x)) return -5
       if (!(x > -1 && x < 4294967296)) return -4
       putI32(S, t, Math.trunc(x) | 0)
       return sp
@@ -521,16 +521,16 @@ export function execNumeric(o: number, S: Slots, sp: number): number {
     case 0xae:
     case 0xb0: {
       const x = o === 0xae ? (f32[ti] as number) : (f64[t] as number)
-      if (x !== x) return -5
-      if (!(x >= -9223372036854775808 && x < 9223372036854775808)) return -4
+      if (Number.isNaN(x)) return -5
+      if (!(x >= -(2 ** 63) && x < 2 ** 63)) return -4
       i64[t] = BigInt(Math.trunc(x))
       return sp
     }
     case 0xaf:
     case 0xb1: {
       const x = o === 0xaf ? (f32[ti] as number) : (f64[t] as number)
-      if (x !== x) return -5
-      if (!(x > -1 && x < 18446744073709551616)) return -4
+      if (Number.isNaN(x)) return -5
+      if (!(x > -1 && x < 2 ** 64)) return -4
       u64[t] = BigInt(Math.trunc(x))
       return sp
     }

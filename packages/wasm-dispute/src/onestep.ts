@@ -4,14 +4,15 @@
 // judge (witnesses read from the proof and checked against the committed roots), so prover
 // and judge cannot drift apart. Instruction semantics come from numeric.ts and the load/store
 // helpers the interpreter also uses.
-import { type CompiledModule, type CompiledFunc, MEMOP, SIG } from './compile.js'
-import { chainPush, type FrameRecord, encodeFrame, framePush, type Header } from './commit.js'
+
+import { chainPush, encodeFrame, type FrameRecord, framePush, type Header } from './commit.js'
+import { type CompiledFunc, type CompiledModule, MEMOP, SIG } from './compile.js'
 import { ProofMismatchError } from './errors.js'
 import { PAGE } from './instance.js'
 import { doLoad, doStore, type GasSchedule } from './machine.js'
 import { rootFromMulti, rootFromPath, slotLeaf, vectorDepth, vectorRoot, ZERO32 } from './merkle.js'
-import { segmentsOf } from './segments.js'
 import { execNumeric, makeSlots, Status } from './numeric.js'
+import { segmentsOf } from './segments.js'
 
 /** What the judge knows without proofs: the code and the deterministic parameters. */
 export interface StepContext {
@@ -31,7 +32,12 @@ export interface Witness {
   /** The top k operand slots (bottom first, 8 bytes each) below the chain hash `top` of height `sp`. */
   pop(k: number, top: Uint8Array, sp: number): { vals: Uint8Array; rest: Uint8Array }
   /** Leaf `i` (8-byte value) of a vector tree of `n` leaves with root `root`, and its path. */
-  vector(kind: 'local' | 'global' | 'table', i: number, n: number, root: Uint8Array): { value: Uint8Array; path: Uint8Array[] }
+  vector(
+    kind: 'local' | 'global' | 'table',
+    i: number,
+    n: number,
+    root: Uint8Array,
+  ): { value: Uint8Array; path: Uint8Array[] }
   /** Memory leaves and multiproof siblings under `root`. */
   leaves(idxs: number[], root: Uint8Array): { leaves: Map<number, Uint8Array>; siblings: Uint8Array[] }
 }
@@ -139,7 +145,7 @@ export function oneStep(ctx: StepContext, pre: Header, W: Witness): Header {
       const i = u32(pop(1))
       const T = code.brTable
       const cnt = T[A] as number
-      const k = i < cnt ? i : cnt
+      const k = Math.min(i, cnt)
       return branch(T[A + 1 + 2 * k] as number, T[A + 2 + 2 * k] as number)
     }
     case 0x0f:
@@ -154,7 +160,11 @@ export function oneStep(ctx: StepContext, pre: Header, W: Witness): Header {
       if (entry === 0) return halted(post, Status.UninitializedElement)
       const callee = funcOf(ctx, entry - 1)
       const want = ctx.compiled.module.types[B]
-      if (!want || callee.type.params.join(',') + '>' + callee.type.results.join(',') !== `${want.params.join(',')}>${want.results.join(',')}`)
+      if (
+        !want ||
+        callee.type.params.join(',') + '>' + callee.type.results.join(',') !==
+          `${want.params.join(',')}>${want.results.join(',')}`
+      )
         return halted(post, Status.IndirectCallTypeMismatch)
       void path
       return enter(callee)
@@ -230,7 +240,7 @@ export function oneStep(ctx: StepContext, pre: Header, W: Witness): Header {
     const idxs = first === last ? [first] : [first, last]
     const { leaves, siblings } = W.leaves(idxs, pre.memoryRoot)
     const scratch = new Uint8Array(64)
-    idxs.forEach((l, j) => scratch.set(leaves.get(l) as Uint8Array, j * 32))
+    for (const [j, l] of idxs.entries()) scratch.set(leaves.get(l) as Uint8Array, j * 32)
     const view = new DataView(scratch.buffer)
     if (isLoad) {
       doLoad(o, S, 0, view, ea - first * 32)
@@ -239,7 +249,7 @@ export function oneStep(ctx: StepContext, pre: Header, W: Witness): Header {
       S.u8.set(vals.subarray(8, 16), 0)
       doStore(o, S, 0, view, ea - first * 32)
       const next = new Map<number, Uint8Array>()
-      idxs.forEach((l, j) => next.set(l, scratch.slice(j * 32, j * 32 + 32)))
+      for (const [j, l] of idxs.entries()) next.set(l, scratch.slice(j * 32, j * 32 + 32))
       post.memoryRoot = rootFromMulti(ctx.memDepth, next, siblings)
     }
     return finish(pc + 1)

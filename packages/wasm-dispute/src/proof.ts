@@ -5,6 +5,7 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import {
   chainPush,
+  commitContext,
   decodeFrame,
   decodeHeader,
   encodeFrame,
@@ -13,8 +14,8 @@ import {
   framePush,
   globalLeaves,
   HEADER_BYTES,
-  hashHeader,
   type Header,
+  hashHeader,
   type StateHasher,
   tableLeaf,
 } from './commit.js'
@@ -34,7 +35,6 @@ import {
   vectorPath,
 } from './merkle.js'
 import { oneStep, type StepContext, type Witness } from './onestep.js'
-import { commitContext } from './commit.js'
 
 /** The judge's static context for an instance's module and the machine parameters. */
 export function stepContext(inst: Instance, options: MachineOptions = {}): StepContext {

@@ -49,7 +49,7 @@ export function parseValue(text: string, expected: ValType): WasmValue {
   const body = m[2] as string
   try {
     if (type === 'i32' || type === 'i64') return value(type, BigInt(body))
-  } catch (e) {
+  } catch (_e) {
     throw new ArgumentError(`not an integer: ${body}`, text)
   }
   const n = Number(body)

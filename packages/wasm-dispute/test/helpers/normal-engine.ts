@@ -4,7 +4,13 @@ import type { ConstExpr } from '../../src/decode.js'
 import { HostStackOverflowError, LinkError } from '../../src/errors.js'
 import { NormalInstance, NormalModule } from '../../src/normal.js'
 import { STATUS_TEXT, Status } from '../../src/numeric.js'
-import { type EngineGlobal, type EngineImports, type EngineMemory, type EngineTable, engine } from '../../src/platform.js'
+import {
+  type EngineGlobal,
+  type EngineImports,
+  type EngineMemory,
+  type EngineTable,
+  engine,
+} from '../../src/platform.js'
 import type { ValueTypeName, WasmValue } from '../../src/values.js'
 import type { InvokeOutcome, SpecEngine } from './spec-runner.js'
 
@@ -42,7 +48,7 @@ export function normalEngine(): SpecEngine<NormalInstance> {
       const m = compiled.module
       const imports: EngineImports = {}
       const globalValues: unknown[] = []
-      let memBytes = m.memories[0] ? (m.memories[0].min * 65536) : 0
+      let memBytes = m.memories[0] ? m.memories[0].min * 65536 : 0
       let tableLen = m.tables[0]?.min ?? 0
       for (const imp of m.imports) {
         const v = lookup(imp.module, imp.name)
@@ -51,7 +57,8 @@ export function normalEngine(): SpecEngine<NormalInstance> {
         ;(imports[imp.module] as Record<string, unknown>)[imp.name] = v
         if (imp.desc.kind === 'global') globalValues.push((v as EngineGlobal).value)
         if (imp.desc.kind === 'memory' && (v as EngineMemory).buffer) memBytes = (v as EngineMemory).buffer.byteLength
-        if (imp.desc.kind === 'table' && typeof (v as EngineTable).length === 'number') tableLen = (v as EngineTable).length
+        if (imp.desc.kind === 'table' && typeof (v as EngineTable).length === 'number')
+          tableLen = (v as EngineTable).length
       }
       // MVP instantiation checks every segment before writing any (the engine follows the
       // later bulk-memory order), so check here and report a link error like the MVP does.

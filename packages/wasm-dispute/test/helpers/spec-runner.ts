@@ -6,7 +6,9 @@ import type { ValueTypeName, WasmValue } from '../../src/values.js'
 
 export const SUITE_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../../../../shared/vectors/wasm-spec-mvp')
 
-export type InvokeOutcome = { kind: 'return'; values: WasmValue[] } | { kind: 'trap'; text: string; exhaustion: boolean }
+export type InvokeOutcome =
+  | { kind: 'return'; values: WasmValue[] }
+  | { kind: 'trap'; text: string; exhaustion: boolean }
 
 /** What the runner needs from an execution mode. Errors from instantiate carry a `name`. */
 export interface SpecEngine<H> {
@@ -130,7 +132,10 @@ export function runSpecFile<H>(engine: SpecEngine<H>, name: string): FileResult 
           else if (out.kind === 'trap') fail(c, `trapped: ${out.text}`)
           else {
             const want = c.expected ?? []
-            if (out.values.length === want.length && out.values.every((v, i) => matches(v, want[i] as { type: string })))
+            if (
+              out.values.length === want.length &&
+              out.values.every((v, i) => matches(v, want[i] as { type: string }))
+            )
               res.passed++
             else
               fail(
@@ -145,7 +150,11 @@ export function runSpecFile<H>(engine: SpecEngine<H>, name: string): FileResult 
           const out = act(c)
           if (!out) fail(c, 'no module')
           else if (out.kind !== 'trap') fail(c, 'returned instead of trapping')
-          else if (c.type === 'assert_exhaustion' ? out.exhaustion : out.text && ((c.text ?? '').startsWith(out.text) || out.text.startsWith(c.text ?? '')))
+          else if (
+            c.type === 'assert_exhaustion'
+              ? out.exhaustion
+              : out.text && ((c.text ?? '').startsWith(out.text) || out.text.startsWith(c.text ?? ''))
+          )
             res.passed++
           else fail(c, `trap text ${JSON.stringify(out.text)} want ${JSON.stringify(c.text)}`)
           break
