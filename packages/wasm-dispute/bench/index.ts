@@ -1,0 +1,194 @@
+// Benchmarks, each measured side by side with its baseline in the same run. One JSON line each.
+import { performance } from 'node:perf_hooks'
+import { workModule } from '../examples/programs.js'
+import { buildModule } from '../src/builder.js'
+import { StateHasher } from '../src/commit.js'
+import { compileModule } from '../src/compile.js'
+import { ReplayExecutor } from '../src/executor.js'
+import { playGame } from '../src/game.js'
+import { instantiate } from '../src/instance.js'
+import { invoke } from '../src/machine.js'
+import { NormalInstance, NormalModule } from '../src/normal.js'
+import { Status } from '../src/numeric.js'
+import { engine } from '../src/platform.js'
+import { proveStep, stepContext } from '../src/proof.js'
+import { value } from '../src/values.js'
+
+function line(o: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(o)}\n`)
+}
+
+/** Best of `reps` timings of fn (ms). */
+function best(reps: number, fn: () => void): number {
+  let b = Number.POSITIVE_INFINITY
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now()
+    fn()
+    b = Math.min(b, performance.now() - t0)
+  }
+  return b
+}
+
+const bytes = workModule()
+const compiled = compileModule(bytes)
+const N = 2_000_000
+const GAS = 2n ** 50n
+
+// Instruction count of work(N), identical in both modes (checked in the tests).
+const nm = new NormalModule(compiled)
+const ni = new NormalInstance(nm)
+const counted = ni.invoke('work', [value('i32', N)], GAS)
+const instrs = counted.icount
+
+// normal-vs-native: the instrumented module (counting + gas + stack accounting) vs the same
+// module uninstrumented, both on the platform engine, both called directly from JS.
+{
+  const native = new engine.Instance(new engine.Module(bytes)).exports['work'] as (n: number) => number
+  const ex = ni.exports
+  const reset = ex[nm.instrumented.names.reset] as (g: bigint) => void
+  const work = ex[nm.instrumented.wrappers.get('work') as string] as (n: number) => number
+  // interleave to share the machine's noise
+  let tn = Number.POSITIVE_INFINITY
+  let ti = Number.POSITIVE_INFINITY
+  for (let r = 0; r < 7; r++) {
+    tn = Math.min(
+      tn,
+      best(1, () => native(N)),
+    )
+    ti = Math.min(
+      ti,
+      best(1, () => {
+        reset(GAS)
+        work(N)
+      }),
+    )
+  }
+  const v = instrs / (ti / 1000)
+  const b = instrs / (tn / 1000)
+  line({
+    bench: 'normal-vs-native',
+    value: Math.round(v),
+    unit: 'wasm-instr/s',
+    baseline: 'same module uninstrumented on V8',
+    baselineValue: Math.round(b),
+    ratio: Number((v / b).toFixed(3)),
+    slowdown: Number((ti / tn).toFixed(3)),
+  })
+  // The full normal-mode call also computes the final state hash (memory diff + Merkle update).
+  const tfull = best(3, () => ni.invoke('work', [value('i32', N)], GAS))
+  line({
+    bench: 'normal-invoke-with-state-hash',
+    value: Math.round(instrs / (tfull / 1000)),
+    unit: 'wasm-instr/s',
+    baseline: 'same module uninstrumented on V8',
+    baselineValue: Math.round(b),
+    ratio: Number((instrs / (tfull / 1000) / b).toFixed(3)),
+  })
+}
+
+// stepper-ips: dispute-mode instructions per second, against normal mode in the same run.
+{
+  const n = 200_000
+  const normalT = best(3, () => ni.invoke('work', [value('i32', n)], GAS))
+  const normalIps = ni.invoke('work', [value('i32', n)], GAS).icount / (normalT / 1000)
+  let steps = 0
+  const plain = best(3, () => {
+    const m = invoke(instantiate(compiled), 'work', [value('i32', n)], { gasLimit: GAS })
+    while (m.status === Status.Running) m.run(1 << 22)
+    steps = m.icount
+  })
+  const ips = steps / (plain / 1000)
+  line({
+    bench: 'stepper-ips',
+    value: Math.round(ips),
+    unit: 'instr/s',
+    baseline: 'normal mode (instrumented on V8)',
+    baselineValue: Math.round(normalIps),
+    ratio: Number((ips / normalIps).toFixed(4)),
+  })
+  // With incremental state hashing at checkpoints (as a bisection party computes them).
+  for (const every of [1000, 1]) {
+    const k = every === 1 ? 20_000 : n
+    let s = 0
+    const t = best(1, () => {
+      const m = invoke(instantiate(compiled), 'work', [value('i32', k)], { gasLimit: GAS })
+      const h = new StateHasher(m)
+      while (m.status === Status.Running) {
+        m.run(every)
+        h.hash()
+      }
+      s = m.icount
+    })
+    const v = s / (t / 1000)
+    line({
+      bench: every === 1 ? 'stepper-ips-hash-every-step' : 'stepper-ips-hash-every-1000',
+      value: Math.round(v),
+      unit: 'instr/s',
+      baseline: 'stepper without hashing',
+      baselineValue: Math.round(ips),
+      ratio: Number((v / ips).toFixed(4)),
+    })
+  }
+}
+
+// one-step-proof-bytes for a memory store (i32.store), against Cannon's 896-byte memory proof.
+{
+  const CANNON = 896
+  for (const [label, max] of [
+    ['declared-max-16-pages', 16],
+    ['full-4GiB-address-space', undefined],
+  ] as const) {
+    const mod = buildModule({
+      memory: max === undefined ? { min: 1 } : { min: 1, max },
+      funcs: [{ export: 'st', params: [0x7f], body: [0x20, 0, 0x41, 42, 0x36, 2, 0] }],
+    })
+    const inst = instantiate(compileModule(mod))
+    const m = invoke(inst, 'st', [value('i32', 4096)], { gasLimit: GAS })
+    const h = new StateHasher(m)
+    const ctx = stepContext(inst)
+    m.run(2)
+    const { proof } = proveStep(m, h, ctx)
+    const memoryPart = (ctx.memDepth + 1) * 32
+    line({
+      bench: `one-step-proof-bytes-${label}`,
+      value: proof.length,
+      unit: 'bytes',
+      baseline: 'Optimism Cannon memory proof (published constant, 28 x 32 bytes)',
+      baselineValue: CANNON,
+      ratio: Number((proof.length / CANNON).toFixed(3)),
+      memoryProofBytes: memoryPart,
+      memoryRatio: Number((memoryPart / CANNON).toFixed(3)),
+    })
+  }
+}
+
+// A whole game: bisection over work(3000) with a faulty challenger.
+{
+  const factory = () => invoke(instantiate(compiled), 'work', [value('i32', 3000)], { gasLimit: GAS })
+  const ctx = stepContext(instantiate(compiled))
+  const initialHash = new StateHasher(factory()).hash()
+  const honest = () => new ReplayExecutor('honest', factory, ctx)
+  let rounds = 0
+  const tGame = best(1, () => {
+    const tr = playGame(ctx, honest(), new ReplayExecutor('liar', factory, ctx, { kind: 'memory', step: 40_000 }), {
+      initialHash,
+    })
+    rounds = tr.rounds.length
+  })
+  const tRun = best(1, () => {
+    const m = factory()
+    const h = new StateHasher(m)
+    while (m.status === Status.Running) m.run(1 << 20)
+    h.hash()
+  })
+  line({
+    bench: 'bisection-game-ms',
+    value: Number(tGame.toFixed(1)),
+    unit: 'ms',
+    baseline: 'one hashed dispute-mode run of the same computation',
+    baselineValue: Number(tRun.toFixed(1)),
+    ratio: Number((tGame / tRun).toFixed(2)),
+    rounds,
+    steps: factory().run(1e9),
+  })
+}
