@@ -2,14 +2,14 @@
 // executes its jobs phase by phase, accepts only what the contract arranges (OAOR), repairs
 // loss with retransmission requests and runs the Byzantine channel (recovery, violation,
 // voting). Pure logic over injected ports: transport, clock, randomness.
-import type { Clock, TimerHandle, Transport, Unsubscribe } from '@atmosphere/interfaces'
+import type { TimerHandle, Unsubscribe } from '@atmosphere/interfaces'
 import { sha256 } from '@noble/hashes/sha2.js'
+import { ByzantineChannel, type HeldJob } from './byzantine.js'
 import { type Contract, signContract, verifyContractSignature } from './contract.js'
 import { crc32 } from './crc32.js'
 import {
   ChannelClosedError,
   ContractSignatureInvalidError,
-  InvalidEvidenceError,
   MalformedUnitError,
   NotAddressedError,
   OutOfContractError,
@@ -23,25 +23,30 @@ import {
 } from './errors.js'
 import { checkLevel2Arranged, checkLevel2Privilege } from './evidence.js'
 import { bytesToHex, equalBytes, type Identity } from './identity.js'
-import { PhaseMachine } from './phase.js'
-import type { Random } from './ports.js'
 import {
-  checkViolation,
-  convictionThreshold,
+  type ChannelStatus,
+  type ContractOutcome,
+  DEFAULT_PARAMS,
+  type PopComponents,
+  type PopEvent,
+  type PopNode,
+  type PopNodeInit,
+  type PopParams,
+  type PopStats,
+} from './node-types.js'
+import { PhaseMachine } from './phase.js'
+import {
   hoursDigest,
   normalizeViolation,
   type Receipt,
   signJob,
   signReceipt,
-  signVote,
   type ViolationEvidence,
   verifyJob,
   verifyReceipt,
-  verifyVote,
 } from './statements.js'
 import { Reassembly, ReceiveStream, SendStream } from './stream.js'
 import {
-  AccusationKind,
   decodeHalf,
   decodePayload,
   encodePayload,
@@ -57,143 +62,6 @@ import {
   verifyUnitSignature,
 } from './wire.js'
 
-/** Timing and buffer parameters (defaults in {@link DEFAULT_PARAMS}; docs/pop.md §6). */
-export interface PopParams {
-  /** Period of the stall check. */
-  readonly tickMs: number
-  /** Wait before a retransmission request, and between two requests to the same peer. */
-  readonly retransmitAfterMs: number
-  /** Retransmission requests to a silent party before the recovery request (after its deadline). */
-  readonly maxRetransmits: number
-  /** Wait after a recovery request before the silence accusation. */
-  readonly recoveryTimeoutMs: number
-  /** Age after which an unpaired datagram half is dropped. */
-  readonly reassemblyTimeoutMs: number
-  /** Most unpaired halves kept. */
-  readonly maxPendingHalves: number
-  /** Wait between receiving a silence accusation and voting, so the accused can defend itself. */
-  readonly voteDelayMs: number
-}
-export const DEFAULT_PARAMS: PopParams = {
-  tickMs: 100,
-  retransmitAfterMs: 400,
-  maxRetransmits: 3,
-  recoveryTimeoutMs: 1500,
-  reassemblyTimeoutMs: 10_000,
-  maxPendingHalves: 4096,
-  voteDelayMs: 800,
-}
-
-/** Deliberate misbehaviour, for tests and the simulator only. */
-export interface Misbehaviour {
-  /** Send a different message to each recipient of these jobs (contradictory signed messages). */
-  readonly equivocate?: readonly { readonly phase: number; readonly job: number }[]
-  /** Never send these jobs. */
-  readonly silentJobs?: readonly { readonly phase: number; readonly job: number }[]
-}
-
-/** Ports the engine runs on. */
-export interface PopComponents<A> {
-  readonly transport: Transport<A>
-  readonly clock: Clock
-  readonly random: Random
-}
-
-/** What a node needs to know. */
-export interface PopNodeInit<A> {
-  readonly contract: Contract
-  readonly identity: Identity
-  /** Transport address of each party, by party index. */
-  readonly endpoints: readonly A[]
-  readonly params?: Partial<PopParams>
-  /** Bytes the actor delivers for a job; default: the job's action text. */
-  readonly jobData?: (phase: number, job: number) => Uint8Array
-  readonly misbehave?: Misbehaviour
-  readonly onEvent?: (event: PopEvent) => void
-}
-
-/** Everything a node reports, in order (the CLI logs these as JSON lines). */
-export type PopEvent =
-  | { readonly type: 'signature'; readonly party: number }
-  | { readonly type: 'open' }
-  | { readonly type: 'phase-open'; readonly phase: number }
-  | { readonly type: 'job-sent'; readonly phase: number; readonly job: number; readonly to: readonly number[] }
-  | {
-      readonly type: 'channel-closed'
-      readonly phase: number
-      readonly job: number
-      readonly recipient: number
-      readonly via: 'job' | 'receipt' | 'recovery'
-    }
-  | { readonly type: 'rejected'; readonly error: string; readonly message: string; readonly from?: number }
-  | {
-      readonly type: 'retransmit-request'
-      readonly to: number
-      readonly expectFrom: number
-      readonly missing: readonly number[]
-    }
-  | { readonly type: 'retransmitted'; readonly to: number; readonly seqs: readonly number[] }
-  | {
-      readonly type: 'recovery-request'
-      readonly subject: number
-      readonly phase: number
-      readonly job: number
-      readonly item: number
-    }
-  | { readonly type: 'recovery-response'; readonly to: number; readonly phase: number; readonly job: number }
-  | {
-      readonly type: 'accusation'
-      readonly id: string
-      readonly kind: 'violation' | 'silence'
-      readonly subject: number
-      readonly by: number
-    }
-  | { readonly type: 'vote'; readonly id: string; readonly voter: number; readonly guilty: boolean }
-  | { readonly type: 'faulty'; readonly party: number; readonly accusation: string }
-  | { readonly type: 'acquitted'; readonly party: number; readonly accusation: string }
-  | { readonly type: 'close-received'; readonly party: number }
-  | { readonly type: 'closed'; readonly hours: readonly number[]; readonly faulty: readonly number[] }
-
-/** Counters of a node's traffic; `dropped` is keyed by error name. */
-export interface PopStats {
-  datagramsSent: number
-  datagramsReceived: number
-  unitsSent: number
-  unitsAccepted: number
-  unitsRetransmitted: number
-  retransmitRequestsSent: number
-  dropped: Record<string, number>
-}
-
-/** The state of another party's channels as answered to a status request. */
-export interface ChannelStatus {
-  readonly party: number
-  /** Channel indices the responder knows closed. */
-  readonly closed: readonly number[]
-  readonly faulty: readonly number[]
-  /** The responder's next expected sequence number from us (its acknowledgement). */
-  readonly expectFrom: number
-}
-
-/** What a closed contract leaves behind: the evidence for the hours ledger. */
-export interface ContractOutcome {
-  readonly contract: Contract
-  readonly signatures: readonly Uint8Array[]
-  readonly receipts: readonly Receipt[]
-  readonly violations: readonly ViolationEvidence[]
-  readonly faulty: readonly number[]
-  readonly hours: readonly number[]
-}
-
-interface Accusation {
-  readonly id: Uint8Array
-  readonly idHex: string
-  readonly subject: number
-  readonly payload: PayloadOf<'Accusation'>
-  readonly votes: Map<number, { guilty: boolean; sig: Uint8Array }>
-  decided: boolean
-}
-
 interface Wait {
   attempts: number
   lastProbe: number
@@ -201,23 +69,18 @@ interface Wait {
   accused?: boolean
 }
 
-/** The engine's public handle. */
-export interface PopNode {
-  readonly me: number
-  readonly machine: PhaseMachine
-  readonly stats: PopStats
-  readonly faulty: ReadonlySet<number>
-  /** Resolves when the contract is closed by every non-faulty party. */
-  readonly closed: Promise<ContractOutcome>
-  readonly isClosed: boolean
-  /** True when every peer acknowledged everything this node sent. */
-  readonly allAcknowledged: boolean
-  /** Signs the contract and starts the exchange. */
-  start(): void
-  stop(): void
-  /** Asks one party for its channel state with one unicast request (paper §6). */
-  queryStatus(party: number): Promise<ChannelStatus>
-}
+export type {
+  ChannelStatus,
+  ContractOutcome,
+  Misbehaviour,
+  PopComponents,
+  PopEvent,
+  PopNode,
+  PopNodeInit,
+  PopParams,
+  PopStats,
+} from './node-types.js'
+export { DEFAULT_PARAMS } from './node-types.js'
 
 /** Creates a party engine (js-libp2p shape: `popNode(init)(components)`). */
 export function popNode<A>(init: PopNodeInit<A>): (components: PopComponents<A>) => PopNode {
@@ -257,14 +120,12 @@ class Engine<A> implements PopNode {
   readonly #statements = new Map<string, Map<string, { digest: Uint8Array; sig: Uint8Array }>>()
   readonly #jobData = new Map<number, { digest: Uint8Array; jobSig: Uint8Array; data: Uint8Array }>()
   /** Job data held for jobs this party acts in or learnt through recovery, by "phase/job". */
-  readonly #heldData = new Map<string, { digest: Uint8Array; jobSig: Uint8Array; data: Uint8Array }>()
+  readonly #heldData = new Map<string, HeldJob>()
   readonly #receipts = new Map<number, Receipt>()
   readonly #pendingJobs = new Map<number, PayloadOf<'Job'>>()
   readonly #pendingReceipts = new Map<number, Receipt>()
   readonly #waits = new Map<number, Wait>()
-  readonly #accusations = new Map<string, Accusation>()
-  readonly #earlyVotes = new Map<string, { voter: number; p: PayloadOf<'Vote'> }[]>()
-  readonly #accusedKeys = new Set<string>()
+  readonly #bc: ByzantineChannel
   readonly #violations: ViolationEvidence[] = []
   readonly #sentJobs = new Set<string>()
   readonly #closes = new Set<number>()
@@ -297,6 +158,47 @@ class Engine<A> implements PopNode {
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve
     })
+    this.#bc = new ByzantineChannel(this.#byzantineHost())
+  }
+
+  #byzantineHost(): ConstructorParameters<typeof ByzantineChannel>[0] {
+    return {
+      contract: this.#c,
+      me: this.me,
+      machine: this.machine,
+      faulty: this.faulty,
+      secretKey: this.#id.secretKey,
+      clock: this.#ports.clock,
+      voteDelayMs: this.#p.voteDelayMs,
+      receipts: this.#receipts,
+      heldData: this.#heldData,
+      isClosed: () => this.#isClosed,
+      emit: (e) => this.#emit(e),
+      multicast: (type, value) => this.#multicast(type, value),
+      sendUnit: (to, type, value) => this.#sendUnit(to, type, value),
+      safely: (f) => this.#safely(f),
+      reject: (error, from) => this.#reject(error, from),
+      remember: (phase, job, digest, sig) => this.#remember(phase, job, digest, sig),
+      onReceipt: (r, via) => this.#onReceipt(r, via),
+      deliverJob: (phase, job, digest, jobSig, data) => this.#deliverJob(phase, job, digest, jobSig, data),
+      convicted: (party) => {
+        this.#phasesOpened(this.machine.voidParty(party))
+        this.#maybeClose()
+      },
+    }
+  }
+
+  /** Job data for one of my input channels that arrived by recovery. */
+  #deliverJob(phase: number, job: number, digest: Uint8Array, jobSig: Uint8Array, data: Uint8Array): void {
+    const ch = this.machine.channel(phase, job, this.me)
+    if (ch === undefined) return
+    const state = this.machine.channelState(ch.index)
+    if (state === 'closed' || state === 'void') return
+    if (state === 'unopened') {
+      this.#pendingJobs.set(ch.index, { phase, job, digest, jobSig, data })
+      return
+    }
+    this.#closeInput(phase, job, digest, jobSig, data, 'recovery')
   }
 
   get isClosed(): boolean {
@@ -526,16 +428,16 @@ class Engine<A> implements PopNode {
           break
         }
         case 'RecoveryRequest':
-          this.#onRecoveryRequest(sender, value as PayloadOf<'RecoveryRequest'>)
+          this.#bc.onRecoveryRequest(sender, value as PayloadOf<'RecoveryRequest'>)
           break
         case 'RecoveryResponse':
-          this.#onRecoveryResponse(sender, value as PayloadOf<'RecoveryResponse'>)
+          this.#bc.onRecoveryResponse(sender, value as PayloadOf<'RecoveryResponse'>)
           break
         case 'Accusation':
-          this.#onAccusation(sender, value as PayloadOf<'Accusation'>)
+          this.#bc.onAccusation(sender, value as PayloadOf<'Accusation'>)
           break
         case 'Vote':
-          this.#onVote(sender, value as PayloadOf<'Vote'>)
+          this.#bc.onVote(sender, value as PayloadOf<'Vote'>)
           break
         case 'Close':
           this.#onClose(sender, value as PayloadOf<'Close'>)
@@ -728,219 +630,8 @@ class Engine<A> implements PopNode {
       })
       this.machine.contradict(phase, k)
       this.#violations.push(evidence)
-      if (actor !== this.me && this.machine.isOpen && !this.#isClosed) this.#accuse(evidence)
+      if (actor !== this.me && this.machine.isOpen && !this.#isClosed) this.#bc.accuse(evidence)
     }
-  }
-
-  // ---- Byzantine channel -----------------------------------------------------------------
-
-  #accuse(
-    e: ViolationEvidence | { subject: number; phase: number; job: number; recipient: number; item: number },
-  ): void {
-    const violation = 'digestA' in e
-    const key = violation
-      ? `v/${e.subject}/${e.phase}/${e.job}`
-      : `s/${e.subject}/${e.phase}/${e.job}/${e.recipient}/${e.item}`
-    if (this.#accusedKeys.has(key) || this.faulty.has(e.subject)) return
-    this.#accusedKeys.add(key)
-    const zero32 = new Uint8Array(32)
-    const zero64 = new Uint8Array(64)
-    const payload: PayloadOf<'Accusation'> = violation
-      ? {
-          kind: AccusationKind.Violation,
-          subject: e.subject,
-          phase: e.phase,
-          job: e.job,
-          recipient: 0,
-          item: 0,
-          digestA: e.digestA,
-          sigA: e.sigA,
-          digestB: e.digestB,
-          sigB: e.sigB,
-        }
-      : {
-          kind: AccusationKind.Silence,
-          subject: e.subject,
-          phase: e.phase,
-          job: e.job,
-          recipient: e.recipient,
-          item: e.item,
-          digestA: zero32,
-          sigA: zero64,
-          digestB: zero32,
-          sigB: zero64,
-        }
-    // An accusation is identified by its content, so every accuser of the same fault yields one ballot.
-    const id = sha256(encodePayload('Accusation', payload))
-    if (this.#accusations.has(bytesToHex(id))) return
-    this.#multicast('Accusation', payload)
-    this.#onAccusation(this.me, payload)
-  }
-
-  #onAccusation(sender: number, v: PayloadOf<'Accusation'>): void {
-    const id = sha256(encodePayload('Accusation', v))
-    const idHex = bytesToHex(id)
-    if (this.#accusations.has(idHex)) return
-    if (v.subject >= this.#n) throw new InvalidEvidenceError('accused party does not exist', v.subject)
-    const acc: Accusation = { id, idHex, subject: v.subject, payload: v, votes: new Map(), decided: false }
-    this.#accusations.set(idHex, acc)
-    const kind = v.kind === AccusationKind.Violation ? 'violation' : 'silence'
-    this.#emit({ type: 'accusation', id: idHex, kind, subject: v.subject, by: sender })
-    if (v.kind === AccusationKind.Violation) this.#accusedKeys.add(`v/${v.subject}/${v.phase}/${v.job}`)
-    if (v.kind === AccusationKind.Violation) {
-      let guilty: boolean
-      try {
-        checkViolation(this.#c, v)
-        guilty = true
-        this.#remember(v.phase, v.job, v.digestA, v.sigA)
-        this.#remember(v.phase, v.job, v.digestB, v.sigB)
-      } catch (error) {
-        this.#reject(error, sender)
-        guilty = false
-      }
-      if (v.subject !== this.me) this.#castVote(acc, guilty)
-    } else if (v.subject === this.me) {
-      // Accused of silence: defend by giving the item to every party (they relay and acquit).
-      if (this.#heldItem(v.phase, v.job, v.recipient, v.item)) {
-        for (let i = 0; i < this.#n; i++)
-          if (i !== this.me) this.#respondRecovery(i, v.phase, v.job, v.recipient, v.item)
-      }
-    } else {
-      // Silence: after a grace period for the defence, guilty unless I hold the missing item,
-      // in which case I relay it to the accuser.
-      this.#ports.clock.setTimeout(() => {
-        this.#safely(() => {
-          if (acc.decided || this.#isClosed) return
-          const held = this.#heldItem(v.phase, v.job, v.recipient, v.item)
-          if (held && sender !== this.me) this.#respondRecovery(sender, v.phase, v.job, v.recipient, v.item)
-          this.#castVote(acc, !held)
-        })
-      }, this.#p.voteDelayMs)
-    }
-    for (const early of this.#earlyVotes.get(idHex) ?? []) this.#safely(() => this.#onVote(early.voter, early.p))
-    this.#earlyVotes.delete(idHex)
-  }
-
-  #castVote(acc: Accusation, guilty: boolean): void {
-    const voteSig = signVote(this.#id.secretKey, this.#c, acc.id, acc.subject, guilty)
-    this.#multicast('Vote', { accusation: acc.id, subject: acc.subject, guilty: guilty ? 1 : 0, voteSig })
-    this.#tally(acc, this.me, guilty, voteSig)
-  }
-
-  #onVote(sender: number, v: PayloadOf<'Vote'>): void {
-    const guilty = v.guilty === 1
-    if (!verifyVote(this.#c, sender, v.accusation, v.subject, guilty, v.voteSig))
-      throw new StatementSignatureInvalidError('vote not signed by its voter', sender)
-    const acc = this.#accusations.get(bytesToHex(v.accusation))
-    if (acc === undefined) {
-      const list = this.#earlyVotes.get(bytesToHex(v.accusation)) ?? []
-      list.push({ voter: sender, p: v })
-      this.#earlyVotes.set(bytesToHex(v.accusation), list)
-      return
-    }
-    this.#tally(acc, sender, guilty, v.voteSig)
-  }
-
-  #tally(acc: Accusation, voter: number, guilty: boolean, sig: Uint8Array): void {
-    if (voter === acc.subject || acc.votes.has(voter)) return
-    acc.votes.set(voter, { guilty, sig })
-    this.#emit({ type: 'vote', id: acc.idHex, voter, guilty })
-    if (acc.decided) return
-    const need = convictionThreshold(this.#n)
-    const yes = [...acc.votes.values()].filter((x) => x.guilty).length
-    const no = acc.votes.size - yes
-    if (yes >= need) {
-      acc.decided = true
-      if (!this.faulty.has(acc.subject)) {
-        this.faulty.add(acc.subject)
-        this.#emit({ type: 'faulty', party: acc.subject, accusation: acc.idHex })
-        this.#phasesOpened(this.machine.voidParty(acc.subject))
-        this.#maybeClose()
-      }
-    } else if (no > this.#n - 1 - need) {
-      acc.decided = true
-      this.#emit({ type: 'acquitted', party: acc.subject, accusation: acc.idHex })
-    }
-  }
-
-  #heldItem(phase: number, k: number, recipient: number, item: number): boolean {
-    if (item === Item.Receipt) {
-      const ch = this.machine.channel(phase, k, recipient)
-      return ch !== undefined && this.#receipts.has(ch.index)
-    }
-    return this.#heldData.has(`${phase}/${k}`)
-  }
-
-  #respondRecovery(to: number, phase: number, k: number, recipient: number, item: number): void {
-    if (item === Item.Receipt) {
-      const ch = this.machine.channel(phase, k, recipient)
-      const r = ch === undefined ? undefined : this.#receipts.get(ch.index)
-      if (r === undefined) return
-      this.#sendUnit(to, 'RecoveryResponse', {
-        item,
-        phase,
-        job: k,
-        recipient,
-        digest: r.digest,
-        jobSig: r.jobSig,
-        receiptSig: r.receiptSig,
-        data: new Uint8Array(0),
-      })
-    } else {
-      const held = this.#heldData.get(`${phase}/${k}`)
-      if (held === undefined) return
-      this.#sendUnit(to, 'RecoveryResponse', {
-        item,
-        phase,
-        job: k,
-        recipient,
-        digest: held.digest,
-        jobSig: held.jobSig,
-        receiptSig: new Uint8Array(64),
-        data: held.data,
-      })
-    }
-    this.#emit({ type: 'recovery-response', to, phase, job: k })
-  }
-
-  #onRecoveryRequest(sender: number, v: PayloadOf<'RecoveryRequest'>): void {
-    if (v.subject >= this.#n)
-      throw new OutOfContractError('recovery request about a party that does not exist', v.subject)
-    if (this.#heldItem(v.phase, v.job, v.recipient, v.item))
-      this.#respondRecovery(sender, v.phase, v.job, v.recipient, v.item)
-  }
-
-  #onRecoveryResponse(_sender: number, v: PayloadOf<'RecoveryResponse'>): void {
-    if (v.item === Item.Receipt) {
-      this.#onReceipt(
-        {
-          phase: v.phase,
-          job: v.job,
-          recipient: v.recipient,
-          digest: v.digest,
-          jobSig: v.jobSig,
-          receiptSig: v.receiptSig,
-        },
-        'recovery',
-      )
-      return
-    }
-    if (!equalBytes(sha256(v.data), v.digest))
-      throw new StatementSignatureInvalidError('recovered data does not match its digest', v.digest)
-    if (!verifyJob(this.#c, v.phase, v.job, v.digest, v.jobSig))
-      throw new StatementSignatureInvalidError('recovered job statement not signed by its actor', v)
-    this.#remember(v.phase, v.job, v.digest, v.jobSig)
-    if (!this.#heldData.has(`${v.phase}/${v.job}`))
-      this.#heldData.set(`${v.phase}/${v.job}`, { digest: v.digest, jobSig: v.jobSig, data: v.data })
-    const ch = this.machine.channel(v.phase, v.job, this.me)
-    if (ch === undefined) return
-    const state = this.machine.channelState(ch.index)
-    if (state === 'closed' || state === 'void') return
-    if (state === 'unopened') {
-      this.#pendingJobs.set(ch.index, { phase: v.phase, job: v.job, digest: v.digest, jobSig: v.jobSig, data: v.data })
-      return
-    }
-    this.#closeInput(v.phase, v.job, v.digest, v.jobSig, v.data, 'recovery')
   }
 
   // ---- closing ---------------------------------------------------------------------------
@@ -1088,10 +779,7 @@ class Engine<A> implements PopNode {
       if (this.#closeSent && !this.#closes.has(i) && !this.faulty.has(i)) need.add(i)
     }
     if (this.machine.isOpen && !this.#isClosed) this.#checkChannels(now, need)
-    for (const [, acc] of this.#accusations) {
-      if (acc.decided) continue
-      for (let i = 0; i < this.#n; i++) if (i !== this.me && i !== acc.subject && !acc.votes.has(i)) need.add(i)
-    }
+    for (const i of this.#bc.awaitedVoters()) need.add(i)
     for (const peer of need) {
       if (now - (this.#lastProbe[peer] as number) >= this.#p.retransmitAfterMs) this.#requestRetransmit(peer)
     }
@@ -1129,7 +817,7 @@ class Engine<A> implements PopNode {
         this.#multicast('RecoveryRequest', { subject, phase: ch.phase, job: ch.job, recipient: ch.recipient, item })
       } else if (!w.accused && now - w.recoveryAt >= this.#p.recoveryTimeoutMs) {
         w.accused = true
-        this.#accuse({ subject, phase: ch.phase, job: ch.job, recipient: ch.recipient, item })
+        this.#bc.accuse({ subject, phase: ch.phase, job: ch.job, recipient: ch.recipient, item })
       }
     }
   }

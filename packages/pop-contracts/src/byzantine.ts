@@ -1,0 +1,287 @@
+// The Byzantine channel of one party (paper §4.2; docs/pop.md §5.3): recovery requests and
+// responses, violation and silence accusations, signed votes and conviction. Open from
+// contract open to contract close; the engine checks the Level-2 privilege before calling in.
+import type { Clock } from '@atmosphere/interfaces'
+import { sha256 } from '@noble/hashes/sha2.js'
+import type { Contract } from './contract.js'
+import { InvalidEvidenceError, OutOfContractError, StatementSignatureInvalidError } from './errors.js'
+import { bytesToHex, equalBytes } from './identity.js'
+import type { PopEvent } from './node-types.js'
+import type { PhaseMachine } from './phase.js'
+import {
+  checkViolation,
+  convictionThreshold,
+  type Receipt,
+  signVote,
+  type ViolationEvidence,
+  verifyJob,
+  verifyVote,
+} from './statements.js'
+import { AccusationKind, encodePayload, Item, type PayloadOf, type UnitTypeName } from './wire.js'
+
+/** Job data as held by a party that sent or received it. */
+export interface HeldJob {
+  readonly digest: Uint8Array
+  readonly jobSig: Uint8Array
+  readonly data: Uint8Array
+}
+
+/** What the Byzantine channel needs from its engine. */
+export interface ByzantineHost {
+  readonly contract: Contract
+  readonly me: number
+  readonly machine: PhaseMachine
+  readonly faulty: Set<number>
+  readonly secretKey: Uint8Array
+  readonly clock: Clock
+  readonly voteDelayMs: number
+  /** Receipts known, by channel index. */
+  readonly receipts: ReadonlyMap<number, Receipt>
+  /** Job data held, by "phase/job". */
+  readonly heldData: Map<string, HeldJob>
+  isClosed(): boolean
+  emit(e: PopEvent): void
+  multicast<T extends UnitTypeName>(type: T, value: PayloadOf<T>): void
+  sendUnit<T extends UnitTypeName>(to: number, type: T, value: PayloadOf<T>): void
+  safely(f: () => void): void
+  reject(error: unknown, from?: number): void
+  remember(phase: number, job: number, digest: Uint8Array, sig: Uint8Array): void
+  onReceipt(r: Receipt, via: 'receipt' | 'recovery'): void
+  /** Verified job data for one of my input channels (from recovery). */
+  deliverJob(phase: number, job: number, digest: Uint8Array, jobSig: Uint8Array, data: Uint8Array): void
+  /** A party was convicted faulty. */
+  convicted(party: number): void
+}
+
+interface Accusation {
+  readonly id: Uint8Array
+  readonly idHex: string
+  readonly subject: number
+  readonly payload: PayloadOf<'Accusation'>
+  readonly votes: Map<number, { guilty: boolean; sig: Uint8Array }>
+  decided: boolean
+}
+
+/** One party's side of the Byzantine channel. */
+export class ByzantineChannel {
+  readonly #h: ByzantineHost
+  readonly #n: number
+  readonly #accusations = new Map<string, Accusation>()
+  readonly #earlyVotes = new Map<string, { voter: number; p: PayloadOf<'Vote'> }[]>()
+  readonly #accusedKeys = new Set<string>()
+
+  constructor(host: ByzantineHost) {
+    this.#h = host
+    this.#n = host.contract.parties.length
+  }
+
+  /** Parties whose vote on an undecided accusation has not arrived. */
+  awaitedVoters(): Set<number> {
+    const out = new Set<number>()
+    for (const acc of this.#accusations.values()) {
+      if (acc.decided) continue
+      for (let i = 0; i < this.#n; i++) if (i !== this.#h.me && i !== acc.subject && !acc.votes.has(i)) out.add(i)
+    }
+    return out
+  }
+
+  accuse(
+    e: ViolationEvidence | { subject: number; phase: number; job: number; recipient: number; item: number },
+  ): void {
+    const violation = 'digestA' in e
+    const key = violation
+      ? `v/${e.subject}/${e.phase}/${e.job}`
+      : `s/${e.subject}/${e.phase}/${e.job}/${e.recipient}/${e.item}`
+    if (this.#accusedKeys.has(key) || this.#h.faulty.has(e.subject)) return
+    this.#accusedKeys.add(key)
+    const zero32 = new Uint8Array(32)
+    const zero64 = new Uint8Array(64)
+    const payload: PayloadOf<'Accusation'> = violation
+      ? {
+          kind: AccusationKind.Violation,
+          subject: e.subject,
+          phase: e.phase,
+          job: e.job,
+          recipient: 0,
+          item: 0,
+          digestA: e.digestA,
+          sigA: e.sigA,
+          digestB: e.digestB,
+          sigB: e.sigB,
+        }
+      : {
+          kind: AccusationKind.Silence,
+          subject: e.subject,
+          phase: e.phase,
+          job: e.job,
+          recipient: e.recipient,
+          item: e.item,
+          digestA: zero32,
+          sigA: zero64,
+          digestB: zero32,
+          sigB: zero64,
+        }
+    // An accusation is identified by its content, so every accuser of the same fault yields one ballot.
+    const id = sha256(encodePayload('Accusation', payload))
+    if (this.#accusations.has(bytesToHex(id))) return
+    this.#h.multicast('Accusation', payload)
+    this.onAccusation(this.#h.me, payload)
+  }
+
+  onAccusation(sender: number, v: PayloadOf<'Accusation'>): void {
+    const id = sha256(encodePayload('Accusation', v))
+    const idHex = bytesToHex(id)
+    if (this.#accusations.has(idHex)) return
+    if (v.subject >= this.#n) throw new InvalidEvidenceError('accused party does not exist', v.subject)
+    const acc: Accusation = { id, idHex, subject: v.subject, payload: v, votes: new Map(), decided: false }
+    this.#accusations.set(idHex, acc)
+    const kind = v.kind === AccusationKind.Violation ? 'violation' : 'silence'
+    this.#h.emit({ type: 'accusation', id: idHex, kind, subject: v.subject, by: sender })
+    if (v.kind === AccusationKind.Violation) this.#accusedKeys.add(`v/${v.subject}/${v.phase}/${v.job}`)
+    if (v.kind === AccusationKind.Violation) {
+      let guilty: boolean
+      try {
+        checkViolation(this.#h.contract, v)
+        guilty = true
+        this.#h.remember(v.phase, v.job, v.digestA, v.sigA)
+        this.#h.remember(v.phase, v.job, v.digestB, v.sigB)
+      } catch (error) {
+        this.#h.reject(error, sender)
+        guilty = false
+      }
+      if (v.subject !== this.#h.me) this.#castVote(acc, guilty)
+    } else if (v.subject === this.#h.me) {
+      // Accused of silence: defend by giving the item to every party (they relay and acquit).
+      if (this.#heldItem(v.phase, v.job, v.recipient, v.item)) {
+        for (let i = 0; i < this.#n; i++)
+          if (i !== this.#h.me) this.#respondRecovery(i, v.phase, v.job, v.recipient, v.item)
+      }
+    } else {
+      // Silence: after a grace period for the defence, guilty unless I hold the missing item,
+      // in which case I relay it to the accuser.
+      this.#h.clock.setTimeout(() => {
+        this.#h.safely(() => {
+          if (acc.decided || this.#h.isClosed()) return
+          const held = this.#heldItem(v.phase, v.job, v.recipient, v.item)
+          if (held && sender !== this.#h.me) this.#respondRecovery(sender, v.phase, v.job, v.recipient, v.item)
+          this.#castVote(acc, !held)
+        })
+      }, this.#h.voteDelayMs)
+    }
+    for (const early of this.#earlyVotes.get(idHex) ?? []) this.#h.safely(() => this.onVote(early.voter, early.p))
+    this.#earlyVotes.delete(idHex)
+  }
+
+  #castVote(acc: Accusation, guilty: boolean): void {
+    const voteSig = signVote(this.#h.secretKey, this.#h.contract, acc.id, acc.subject, guilty)
+    this.#h.multicast('Vote', { accusation: acc.id, subject: acc.subject, guilty: guilty ? 1 : 0, voteSig })
+    this.#tally(acc, this.#h.me, guilty, voteSig)
+  }
+
+  onVote(sender: number, v: PayloadOf<'Vote'>): void {
+    const guilty = v.guilty === 1
+    if (!verifyVote(this.#h.contract, sender, v.accusation, v.subject, guilty, v.voteSig))
+      throw new StatementSignatureInvalidError('vote not signed by its voter', sender)
+    const acc = this.#accusations.get(bytesToHex(v.accusation))
+    if (acc === undefined) {
+      const list = this.#earlyVotes.get(bytesToHex(v.accusation)) ?? []
+      list.push({ voter: sender, p: v })
+      this.#earlyVotes.set(bytesToHex(v.accusation), list)
+      return
+    }
+    this.#tally(acc, sender, guilty, v.voteSig)
+  }
+
+  #tally(acc: Accusation, voter: number, guilty: boolean, sig: Uint8Array): void {
+    if (voter === acc.subject || acc.votes.has(voter)) return
+    acc.votes.set(voter, { guilty, sig })
+    this.#h.emit({ type: 'vote', id: acc.idHex, voter, guilty })
+    if (acc.decided) return
+    const need = convictionThreshold(this.#n)
+    const yes = [...acc.votes.values()].filter((x) => x.guilty).length
+    const no = acc.votes.size - yes
+    if (yes >= need) {
+      acc.decided = true
+      if (!this.#h.faulty.has(acc.subject)) {
+        this.#h.faulty.add(acc.subject)
+        this.#h.emit({ type: 'faulty', party: acc.subject, accusation: acc.idHex })
+        this.#h.convicted(acc.subject)
+      }
+    } else if (no > this.#n - 1 - need) {
+      acc.decided = true
+      this.#h.emit({ type: 'acquitted', party: acc.subject, accusation: acc.idHex })
+    }
+  }
+
+  #heldItem(phase: number, k: number, recipient: number, item: number): boolean {
+    if (item === Item.Receipt) {
+      const ch = this.#h.machine.channel(phase, k, recipient)
+      return ch !== undefined && this.#h.receipts.has(ch.index)
+    }
+    return this.#h.heldData.has(`${phase}/${k}`)
+  }
+
+  #respondRecovery(to: number, phase: number, k: number, recipient: number, item: number): void {
+    if (item === Item.Receipt) {
+      const ch = this.#h.machine.channel(phase, k, recipient)
+      const r = ch === undefined ? undefined : this.#h.receipts.get(ch.index)
+      if (r === undefined) return
+      this.#h.sendUnit(to, 'RecoveryResponse', {
+        item,
+        phase,
+        job: k,
+        recipient,
+        digest: r.digest,
+        jobSig: r.jobSig,
+        receiptSig: r.receiptSig,
+        data: new Uint8Array(0),
+      })
+    } else {
+      const held = this.#h.heldData.get(`${phase}/${k}`)
+      if (held === undefined) return
+      this.#h.sendUnit(to, 'RecoveryResponse', {
+        item,
+        phase,
+        job: k,
+        recipient,
+        digest: held.digest,
+        jobSig: held.jobSig,
+        receiptSig: new Uint8Array(64),
+        data: held.data,
+      })
+    }
+    this.#h.emit({ type: 'recovery-response', to, phase, job: k })
+  }
+
+  onRecoveryRequest(sender: number, v: PayloadOf<'RecoveryRequest'>): void {
+    if (v.subject >= this.#n)
+      throw new OutOfContractError('recovery request about a party that does not exist', v.subject)
+    if (this.#heldItem(v.phase, v.job, v.recipient, v.item))
+      this.#respondRecovery(sender, v.phase, v.job, v.recipient, v.item)
+  }
+
+  onRecoveryResponse(_sender: number, v: PayloadOf<'RecoveryResponse'>): void {
+    if (v.item === Item.Receipt) {
+      this.#h.onReceipt(
+        {
+          phase: v.phase,
+          job: v.job,
+          recipient: v.recipient,
+          digest: v.digest,
+          jobSig: v.jobSig,
+          receiptSig: v.receiptSig,
+        },
+        'recovery',
+      )
+      return
+    }
+    if (!equalBytes(sha256(v.data), v.digest))
+      throw new StatementSignatureInvalidError('recovered data does not match its digest', v.digest)
+    if (!verifyJob(this.#h.contract, v.phase, v.job, v.digest, v.jobSig))
+      throw new StatementSignatureInvalidError('recovered job statement not signed by its actor', v)
+    this.#h.remember(v.phase, v.job, v.digest, v.jobSig)
+    if (!this.#h.heldData.has(`${v.phase}/${v.job}`))
+      this.#h.heldData.set(`${v.phase}/${v.job}`, { digest: v.digest, jobSig: v.jobSig, data: v.data })
+    this.#h.deliverJob(v.phase, v.job, v.digest, v.jobSig, v.data)
+  }
+}
