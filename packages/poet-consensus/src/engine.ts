@@ -124,6 +124,8 @@ export function poet(init: PoetInit = {}): (components: PoetComponents) => PoetE
     const digestOf = components.headerDigest ?? defaultHeaderDigest
     const known = new Map<string, Known>()
     const rejections = new Map<RejectReason, number>()
+    /** First certificate id seen per (signer, previous certificate id): one timer, one certificate. */
+    const issued = new Map<string, string>()
     const blacklist = new Blacklist({ ...DEFAULT_BLACKLIST_POLICY, ...init.blacklist })
     let ctx: ConsensusContext | undefined
     let settings = base
@@ -280,6 +282,20 @@ export function poet(init: PoetInit = {}): (components: PoetComponents) => PoetE
           blacklist.record(signer, verdict.reason)
           return { valid: false, reason: `${verdict.reason}: ${verdict.detail}` }
         }
+        // Two valid certificates on one parent from one validator come from one wait timer:
+        // the enclave's one-certificate-per-timer rule was bypassed (decision 0056).
+        const timerKey = `${signer}:${bytesToHex(certificate.previousCertificateId)}`
+        const thisId = bytesToHex(certificateId(certificate))
+        const firstId = issued.get(timerKey)
+        if (firstId !== undefined && firstId !== thisId) {
+          count('equivocation')
+          blacklist.record(signer, 'equivocation')
+          return {
+            valid: false,
+            reason: `equivocation: a second certificate for the timer on ${bytesToHex(certificate.previousCertificateId)}`,
+          }
+        }
+        issued.set(timerKey, thisId)
         if (!known.has(block.id)) {
           known.set(block.id, {
             state: parentKnown.state.extend(block.id, Number(block.header.height), {

@@ -20,6 +20,7 @@ export type RejectReason =
   | 'key-block-claim-limit'
   | 'claiming-too-early'
   | 'ztest'
+  | 'equivocation'
 
 /** Reasons that prove tampering by the claimant (count toward blacklisting; see {@link BlacklistPolicy}). */
 export const CHEATING_REASONS: ReadonlySet<RejectReason> = new Set<RejectReason>([
@@ -139,7 +140,10 @@ export function checkClaim(c: ClaimCheck, settings: PoetSettings): ClaimVerdict 
 
 /** When rejections turn into a blacklist entry. */
 export interface BlacklistPolicy {
-  /** A certificate that does not verify with the registered key blacklists at once. Default true. */
+  /**
+   * Provable misbehaviour blacklists at once: a certificate that does not verify with the
+   * registered key, or two certificates from one wait timer (equivocation). Default true.
+   */
   readonly onBadSignature: boolean
   /** Number of {@link CHEATING_REASONS} rejections that blacklist a validator. Default 3. */
   readonly strikes: number
@@ -168,7 +172,7 @@ export class Blacklist {
   /** Records a rejection; returns true if it blacklisted the validator just now. */
   record(validatorId: string, reason: RejectReason): boolean {
     if (this.listed.has(validatorId)) return false
-    if (reason === 'bad-signature' && this.policy.onBadSignature) {
+    if ((reason === 'bad-signature' || reason === 'equivocation') && this.policy.onBadSignature) {
       this.listed.set(validatorId, reason)
       return true
     }

@@ -166,6 +166,29 @@ test('tampered, forged, replayed and early certificates are rejected with their 
   await clock.advance(1)
 })
 
+test('equivocation: a second certificate from the same timer is rejected and blacklists its signer', async (t) => {
+  const { nodes, publish, draft, seal } = await network(3)
+  const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]]
+  const first = await publish(a, genesis)
+  const { certificate } = decodeWaitCertificate(first.header.consensus)
+  const twin = { ...draft(a, genesis), timestamp: first.header.timestamp + 1 }
+  const { signature: _s, ...body } = certificate
+  const twinBody = { ...body, nonce: new Uint8Array(32).fill(9), blockDigest: defaultHeaderDigest(twin) }
+  const second = seal(
+    a,
+    twin,
+    encodeWaitCertificate({
+      ...twinBody,
+      signature: poetSign(encodeCertificateBody(twinBody), a.enclave.poetSecretKey as Uint8Array),
+    }),
+  )
+  t.deepEqual(await b.engine.blockReceived(first), { valid: true })
+  t.deepEqual(await b.engine.blockReceived(first), { valid: true }, 'the same block again is not equivocation')
+  const verdict = await b.engine.blockReceived(second)
+  t.true(!verdict.valid && verdict.reason.startsWith('equivocation'))
+  t.is(b.engine.blacklist.reason(a.id), 'equivocation')
+})
+
 test('fork choice through the engine: same parent, the shorter duration wins', async (t) => {
   const { nodes, publish } = await network(3)
   const [a, b, c] = nodes as [(typeof nodes)[0], (typeof nodes)[0], (typeof nodes)[0]]

@@ -114,23 +114,41 @@ test('documented hazard: a compromised enclave inflates the population estimate 
   t.not(r.adversaries[0]?.blacklistedAtHeight, null)
 })
 
-test('full engines with real certificates: every adversary type is rejected or blacklisted, honest blocks never', async (t) => {
+test('full engines with real certificates: every tampering adversary is rejected and blacklisted, honest blocks never', async (t) => {
   const r = await simulateFull({
     validators: 10,
     blocks: 40,
     delayMs: 200,
     seed: 7,
     settings: { populationEstimateSampleSize: 10, initialWaitTime: 200 },
-    adversaries: ADVERSARY_KINDS.map((kind) => ({ kind, count: 1 })),
+    adversaries: ADVERSARY_KINDS.filter((k) => k !== 'compromised').map((kind) => ({ kind, count: 1 })),
   })
   t.false(r.stalled)
   t.is(r.blocks, 40)
+  t.is(r.adversaries.length, ADVERSARY_KINDS.length - 1)
   for (const a of r.adversaries) {
-    t.true(a.rejected > 0 || a.published === 0, `${a.kind}: ${JSON.stringify(a)}`)
-    if (a.kind !== 'withhold') t.not(a.blacklistedAtHeight, null, `${a.kind} never blacklisted`)
+    t.true(a.rejected > 0, `${a.kind}: ${JSON.stringify(a)}`)
+    t.not(a.blacklistedAtHeight, null, `${a.kind} never blacklisted`)
+    t.true(a.inChain <= 1, `${a.kind} got ${a.inChain} blocks in`)
   }
   t.is(r.honest.falseRejections, 0)
   t.is(r.honest.blacklisted, 0)
+})
+
+test('full engines: a compromised enclave gets blocks in during bootstrap, then the z-test stops it', async (t) => {
+  const r = await simulateFull({
+    validators: 8,
+    blocks: 40,
+    delayMs: 200,
+    seed: 7,
+    settings: { populationEstimateSampleSize: 10, initialWaitTime: 200 },
+    adversaries: [{ kind: 'compromised', count: 1 }],
+  })
+  const a = r.adversaries[0]
+  t.false(r.stalled)
+  t.true((a?.reasons.ztest ?? 0) > 0)
+  t.not(a?.blacklistedAtHeight, null)
+  t.is(r.honest.falseRejections, 0)
 })
 
 test('full engines: K-test key rotation by re-registering, with no honest block rejected', async (t) => {

@@ -322,6 +322,15 @@ export function simulate(options: SimulationOptions): SimulationReport {
       if (verdict.valid) {
         out.accepted += 1
         usable[i] = 1
+        if (kinds[i] === 'equivocate') {
+          // A second certificate from the same timer follows the first; receivers that saw
+          // the first reject the second and blacklist the signer (engine: 'equivocation').
+          out.published += 1
+          out.rejected += 1
+          out.reasons.equivocation = (out.reasons.equivocation ?? 0) + 1
+          if (out.firstRejectedAtHeight === null) out.firstRejectedAtHeight = head.height
+          if (blacklist.record(ids[i] as string, 'equivocation')) out.blacklistedAtHeight = head.height
+        }
         if ((pub[i] as number) < best) {
           best = pub[i] as number
           w = i

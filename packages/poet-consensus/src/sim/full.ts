@@ -249,11 +249,25 @@ export async function simulateFull(options: FullSimulationOptions): Promise<Simu
     const head = node.head
     switch (node.kind) {
       case undefined:
+      case 'equivocate':
       case 'withhold': {
         const header = draft(node, head)
         const decision = await node.engine.shouldPublish({ parent: head, digest: defaultHeaderDigest(header) })
         if (decision.publish) {
           await publish(node, seal(node, header, decision.consensus), node.kind === 'withhold' ? withholdMs : 0)
+          if (node.kind === 'equivocate') {
+            // A second block on the same timer: same timer fields, new nonce and digest, signed
+            // with the PoET key a simulated enclave cannot hide.
+            const { certificate } = decodeWaitCertificate(decision.consensus)
+            const twin = { ...header, timestamp: header.timestamp + 1 }
+            const { signature: _s, ...body } = certificate
+            const twinBody = { ...body, nonce: rng.bytes(32), blockDigest: defaultHeaderDigest(twin) }
+            const consensus = encodeWaitCertificate({
+              ...twinBody,
+              signature: poetSign(encodeCertificateBody(twinBody), node.enclave.poetSecretKey as Uint8Array),
+            })
+            broadcast(node, seal(node, twin, consensus))
+          }
         } else if (decision.retryAfterMs !== undefined) {
           node.attempt = clock.setTimeout(() => attempt(node), decision.retryAfterMs)
         } else if (

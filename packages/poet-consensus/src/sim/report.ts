@@ -3,7 +3,14 @@ import type { RejectReason } from '../rules.js'
 import type { PoetSettings } from '../settings.js'
 
 /** Misbehaviours the simulator can play (see docs/poet.md "Adversaries"). */
-export type AdversaryKind = 'early-claim' | 'forge' | 'replay' | 'multi-enclave' | 'withhold' | 'compromised'
+export type AdversaryKind =
+  | 'early-claim'
+  | 'forge'
+  | 'replay'
+  | 'multi-enclave'
+  | 'withhold'
+  | 'compromised'
+  | 'equivocate'
 
 export const ADVERSARY_KINDS: readonly AdversaryKind[] = [
   'early-claim',
@@ -12,6 +19,7 @@ export const ADVERSARY_KINDS: readonly AdversaryKind[] = [
   'multi-enclave',
   'withhold',
   'compromised',
+  'equivocate',
 ]
 
 /** `count` validators playing `kind`. */
