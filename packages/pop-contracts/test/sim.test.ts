@@ -1,5 +1,6 @@
 // The engine on the deterministic simulator: the paper's example under a Byzantine channel.
 import test from 'ava'
+import fc from 'fast-check'
 import { PAPER_EXAMPLE_EXPECTED_HOURS } from '../src/example.js'
 import { simulate } from '../src/sim.js'
 import { checkViolation } from '../src/statements.js'
@@ -167,6 +168,50 @@ test.serial(
     t.true(
       r.log.some(
         (l) => l.party === 5 && l.event.type === 'channel-closed' && (l.event as { via: string }).via === 'recovery',
+      ),
+    )
+  },
+)
+
+test.serial(
+  'property: under random faults no party acts before its phase opens, no channel closes twice, all agree on hours',
+  async (t) => {
+    await t.notThrowsAsync(() =>
+      fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 1_000_000 }),
+          fc.double({ min: 0, max: 0.25, noNaN: true }),
+          fc.double({ min: 0, max: 0.5, noNaN: true }),
+          fc.double({ min: 0, max: 0.1, noNaN: true }),
+          async (seed, loss, reorder, duplicate) => {
+            const r = await simulate({
+              contract,
+              identities: ids,
+              seed,
+              faults: { loss, reorder, reorderMs: 40, duplicate },
+            })
+            for (let p = 0; p < 6; p++) {
+              const opened = new Set<number>()
+              const closed = new Set<string>()
+              for (const e of typesOf(r.log, p) as unknown as {
+                type: string
+                phase: number
+                job: number
+                recipient: number
+              }[]) {
+                if (e.type === 'phase-open') opened.add(e.phase)
+                if (e.type === 'job-sent' && !opened.has(e.phase)) return false
+                if (e.type === 'channel-closed') {
+                  const key = `${e.phase}/${e.job}/${e.recipient}`
+                  if (!opened.has(e.phase) || closed.has(key)) return false
+                  closed.add(key)
+                }
+              }
+            }
+            return r.outcomes.every((o) => JSON.stringify(o?.hours) === JSON.stringify(PAPER_EXAMPLE_EXPECTED_HOURS))
+          },
+        ),
+        { numRuns: 4 },
       ),
     )
   },
