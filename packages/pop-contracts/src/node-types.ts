@@ -39,6 +39,8 @@ export interface Misbehaviour {
   readonly equivocate?: readonly { readonly phase: number; readonly job: number }[]
   /** Never send these jobs. */
   readonly silentJobs?: readonly { readonly phase: number; readonly job: number }[]
+  /** Announce an hours table with 100 extra hours for oneself in Close. */
+  readonly inflateHours?: boolean
 }
 
 /** Ports the engine runs on. */
@@ -101,7 +103,12 @@ export type PopEvent =
   | { readonly type: 'faulty'; readonly party: number; readonly accusation: string }
   | { readonly type: 'acquitted'; readonly party: number; readonly accusation: string }
   | { readonly type: 'close-received'; readonly party: number }
-  | { readonly type: 'closed'; readonly hours: readonly number[]; readonly faulty: readonly number[] }
+  | {
+      readonly type: 'closed'
+      readonly hours: readonly number[]
+      readonly faulty: readonly number[]
+      readonly disagreeing: readonly number[]
+    }
 
 /** Counters of a node's traffic; `dropped` is keyed by error name. */
 export interface PopStats {
@@ -132,6 +139,8 @@ export interface ContractOutcome {
   readonly violations: readonly ViolationEvidence[]
   readonly faulty: readonly number[]
   readonly hours: readonly number[]
+  /** Non-faulty parties whose Close announced a different hours table. */
+  readonly disagreeing: readonly number[]
 }
 
 /** The engine's public handle. */

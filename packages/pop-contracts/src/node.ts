@@ -129,6 +129,7 @@ class Engine<A> implements PopNode {
   readonly #violations: ViolationEvidence[] = []
   readonly #sentJobs = new Set<string>()
   readonly #closes = new Set<number>()
+  readonly #closeDigests = new Map<number, Uint8Array>()
   readonly #statusWaiters = new Map<number, ((s: ChannelStatus) => void)[]>()
   #closeSent = false
   #isClosed = false
@@ -641,15 +642,19 @@ class Engine<A> implements PopNode {
     if (!this.#closeSent) {
       this.#closeSent = true
       this.#closes.add(this.me)
-      this.#multicast('Close', { hoursDigest: hoursDigest(this.machine.hours()) })
+      const hours = this.machine.hours()
+      // A misbehaving party may announce a table in which it earned more.
+      if (this.#init.misbehave?.inflateHours === true) hours[this.me] = (hours[this.me] ?? 0) + 100
+      this.#multicast('Close', { hoursDigest: hoursDigest(hours) })
     }
     this.#checkClosed()
   }
 
-  #onClose(sender: number, _v: PayloadOf<'Close'>): void {
+  #onClose(sender: number, v: PayloadOf<'Close'>): void {
     if (!this.machine.isOpen) throw new OutOfContractError('close before the contract opened', sender)
     if (this.#closes.has(sender)) return
     this.#closes.add(sender)
+    this.#closeDigests.set(sender, v.hoursDigest)
     this.#emit({ type: 'close-received', party: sender })
     this.#checkClosed()
   }
@@ -660,7 +665,13 @@ class Engine<A> implements PopNode {
     this.#isClosed = true
     const hours = this.machine.hours()
     const faulty = [...this.faulty].sort((a, b) => a - b)
-    this.#emit({ type: 'closed', hours, faulty })
+    // Parties whose Close announced another hours table than ours (docs/pop.md §5.2).
+    const mine = hoursDigest(hours)
+    const disagreeing = [...this.#closeDigests]
+      .filter(([party, d]) => !this.faulty.has(party) && !equalBytes(d, mine))
+      .map(([party]) => party)
+      .sort((a, b) => a - b)
+    this.#emit({ type: 'closed', hours, faulty, disagreeing })
     this.#resolveClosed({
       contract: this.#c,
       signatures: this.#signatures as Uint8Array[],
@@ -668,6 +679,7 @@ class Engine<A> implements PopNode {
       violations: [...this.#violations],
       faulty,
       hours,
+      disagreeing,
     })
   }
 

@@ -16,6 +16,7 @@ test.serial('clean run: every party closes with the same, correct hours; no job 
   for (const o of r.outcomes) {
     t.deepEqual(o?.hours, PAPER_EXAMPLE_EXPECTED_HOURS)
     t.deepEqual(o?.faulty, [])
+    t.deepEqual(o?.disagreeing, [])
     t.is(o?.receipts.length, 7)
   }
   for (let p = 0; p < 6; p++) {
@@ -214,5 +215,16 @@ test.serial(
         { numRuns: 4 },
       ),
     )
+  },
+)
+
+test.serial(
+  'a Close announcing inflated hours is reported as disagreeing; hours stay those of the evidence',
+  async (t) => {
+    const r = await simulate({ contract, identities: ids, seed: 9, misbehave: { 3: { inflateHours: true } } })
+    r.outcomes.forEach((o, i) => {
+      t.deepEqual(o?.hours, PAPER_EXAMPLE_EXPECTED_HOURS)
+      t.deepEqual(o?.disagreeing, i === 3 ? [] : [3])
+    })
   },
 )

@@ -84,6 +84,7 @@ async function main(): Promise<number> {
     type: 'outcome',
     hours: outcome.hours,
     faulty: outcome.faulty,
+    disagreeing: outcome.disagreeing,
     receipts: outcome.receipts.length,
     violations: outcome.violations.length,
   })
