@@ -75,6 +75,7 @@ export {
   Machine,
   type MachineOptions,
   runToEnd,
+  step,
 } from './machine.js'
 export { MemoryTree, memoryDepth, rootFromPath, vectorRoot } from './merkle.js'
 export { NormalInstance, NormalModule, type NormalOptions, type NormalResult } from './normal.js'

@@ -2,6 +2,12 @@
 // instruction (including block/loop/end/else), charges its gas and increments the instruction
 // counter. Terminal states (returned, trapped, out of gas, exhausted) step to themselves.
 import { type CompiledFunc, MEMOP } from './compile.js'
+import { defaultGasSchedule, type GasSchedule } from './gas.js'
+import { doLoad, doStore } from './memops.js'
+
+export { defaultGasSchedule, type GasSchedule } from './gas.js'
+export { doLoad, doStore } from './memops.js'
+
 import { ArgumentError, UnknownExportError } from './errors.js'
 import type { FuncInst, GlobalInst, Instance, MemoryInst, WasmFunc } from './instance.js'
 import { execNumeric, makeSlots, type Slots, Status } from './numeric.js'
@@ -11,107 +17,10 @@ import { readSlot, TYPE_NAME, type WasmValue, writeSlot } from './values.js'
 /** Default deterministic stack limit, in frame-weight slots (see FRAME_OVERHEAD). */
 export const DEFAULT_STACK_LIMIT = 65536
 
-/** Gas schedule: cost per opcode. */
-export type GasSchedule = Uint32Array
-
-/** The default schedule: 1 per instruction; memory 2; mul 2; div/rem/sqrt 4; calls 5; memory.grow 100. */
-export function defaultGasSchedule(): GasSchedule {
-  const g = new Uint32Array(256).fill(1)
-  for (let o = 0x28; o <= 0x3e; o++) g[o] = 2
-  for (const o of [0x6c, 0x7e, 0x94, 0xa2]) g[o] = 2
-  for (const o of [0x6d, 0x6e, 0x6f, 0x70, 0x7f, 0x80, 0x81, 0x82, 0x91, 0x95, 0x9f, 0xa3]) g[o] = 4
-  g[0x10] = 5
-  g[0x11] = 5
-  g[0x40] = 100
-  return g
-}
-
 export interface MachineOptions {
   readonly gasLimit?: bigint
   readonly stackLimit?: number
   readonly gasSchedule?: GasSchedule
-}
-
-/** Load/store helpers shared with the judge: `view` is memory, `ea` the effective address. */
-export function doLoad(o: number, S: Slots, k: number, view: DataView, ea: number): void {
-  const i = 2 * k
-  switch (o) {
-    case 0x28:
-    case 0x2a:
-      S.i32[i] = view.getInt32(ea, true)
-      S.i32[i + 1] = 0
-      return
-    case 0x29:
-    case 0x2b:
-      S.i32[i] = view.getInt32(ea, true)
-      S.i32[i + 1] = view.getInt32(ea + 4, true)
-      return
-    case 0x2c:
-      S.i32[i] = view.getInt8(ea)
-      S.i32[i + 1] = 0
-      return
-    case 0x2d:
-      S.i32[i] = view.getUint8(ea)
-      S.i32[i + 1] = 0
-      return
-    case 0x2e:
-      S.i32[i] = view.getInt16(ea, true)
-      S.i32[i + 1] = 0
-      return
-    case 0x2f:
-      S.i32[i] = view.getUint16(ea, true)
-      S.i32[i + 1] = 0
-      return
-    case 0x30:
-      S.i32[i] = view.getInt8(ea)
-      S.i32[i + 1] = (S.i32[i] as number) >> 31
-      return
-    case 0x31:
-      S.i32[i] = view.getUint8(ea)
-      S.i32[i + 1] = 0
-      return
-    case 0x32:
-      S.i32[i] = view.getInt16(ea, true)
-      S.i32[i + 1] = (S.i32[i] as number) >> 31
-      return
-    case 0x33:
-      S.i32[i] = view.getUint16(ea, true)
-      S.i32[i + 1] = 0
-      return
-    case 0x34:
-      S.i32[i] = view.getInt32(ea, true)
-      S.i32[i + 1] = (S.i32[i] as number) >> 31
-      return
-    case 0x35:
-      S.i32[i] = view.getInt32(ea, true)
-      S.i32[i + 1] = 0
-      return
-  }
-}
-
-export function doStore(o: number, S: Slots, k: number, view: DataView, ea: number): void {
-  const i = 2 * k
-  const lo = S.i32[i] as number
-  switch (o) {
-    case 0x36:
-    case 0x38:
-    case 0x3e:
-      view.setInt32(ea, lo, true)
-      return
-    case 0x37:
-    case 0x39:
-      view.setInt32(ea, lo, true)
-      view.setInt32(ea + 4, S.i32[i + 1] as number, true)
-      return
-    case 0x3a:
-    case 0x3c:
-      view.setInt8(ea, lo)
-      return
-    case 0x3b:
-    case 0x3d:
-      view.setInt16(ea, lo, true)
-      return
-  }
 }
 
 /** The full machine state. Fields are public so the hasher and prover can read them. */
@@ -609,6 +518,11 @@ export function invoke(
   const f = inst.exportedFunc(exportName)
   if (!f) throw new UnknownExportError(exportName)
   return new Machine(inst, f, args, options)
+}
+
+/** `step(state) → state`: advances the machine by one instruction (in place, see decision 0082). */
+export function step(m: Machine): Machine {
+  return m.step()
 }
 
 /** Runs a machine to a terminal state (in chunks) and returns it. */
