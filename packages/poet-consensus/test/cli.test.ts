@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import test from 'ava'
-import { parseArgs, SimulatorOptionError } from '../src/index.js'
+import { InvalidSettingError, parseArgs, resolveSettings, SimulatorOptionError, simulate } from '../src/index.js'
 
 const run = promisify(execFile)
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'bin', 'poet-sim.js')
@@ -73,4 +73,20 @@ test('argument parsing', (t) => {
   t.deepEqual(o.settings, { ztestMinimumWinCount: 9 })
   t.throws(() => parseArgs(['--blocks', 'many']), { instanceOf: SimulatorOptionError })
   t.throws(() => parseArgs(['--set', 'nope=1']), { instanceOf: SimulatorOptionError })
+})
+
+test('bad simulator options and settings are typed errors naming the value', (t) => {
+  const e1 = t.throws(() => simulate({ validators: 0, blocks: 10, delayMs: 200, seed: 1 }), {
+    instanceOf: SimulatorOptionError,
+  })
+  t.is(e1?.option, 'validators')
+  t.throws(() => simulate({ validators: 5, blocks: 10, delayMs: -1, seed: 1 }), { instanceOf: SimulatorOptionError })
+  t.throws(
+    () => simulate({ validators: 2, blocks: 10, delayMs: 1, seed: 1, adversaries: [{ kind: 'forge', count: 2 }] }),
+    { instanceOf: SimulatorOptionError },
+  )
+  const e2 = t.throws(() => resolveSettings({ targetWaitTime: 0 }), { instanceOf: InvalidSettingError })
+  t.is(e2?.value, 0)
+  t.throws(() => resolveSettings({ ztestMinimumWinCount: 1.5 }), { instanceOf: InvalidSettingError })
+  t.throws(() => resolveSettings({ bogus: 1 } as never), { instanceOf: InvalidSettingError })
 })
