@@ -31,7 +31,7 @@ const utf8d = new TextDecoder('utf-8', { fatal: true })
 
 /** Appends big-endian fields to a growing buffer. */
 export class Writer {
-  private buf = new Uint8Array(128)
+  private buf = new Uint8Array(2048)
   private len = 0
   private ensure(n: number): void {
     if (this.len + n <= this.buf.length) return

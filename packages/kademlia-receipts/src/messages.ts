@@ -7,7 +7,7 @@ import { Reader, toHex, Writer } from './bytes.js'
 import { BadSignatureError, MalformedMessageError } from './errors.js'
 import { ID_BYTES } from './id.js'
 import type { NodeIdentity } from './identity.js'
-import { checkIdentity, type PuzzleParams } from './puzzle.js'
+import { checkIdentity, type IdentityCache, type PuzzleParams } from './puzzle.js'
 
 export const PROTOCOL_VERSION = 1
 const SIGN_DOMAIN = new TextEncoder().encode('atmo-kad-msg-v1')
@@ -72,11 +72,11 @@ function writeContact(w: Writer, c: Contact): void {
   w.bytes(c.publicKey).u64(c.x).shortString(c.address)
 }
 
-function readContact(r: Reader, params: PuzzleParams, field: string): Contact {
+function readContact(r: Reader, params: PuzzleParams, field: string, cache: IdentityCache | undefined): Contact {
   const publicKey = r.bytes(32, `${field}.publicKey`)
   const x = r.u64(`${field}.x`)
   const address = r.shortString(`${field}.address`)
-  const id = checkIdentity(publicKey, x, params)
+  const id = checkIdentity(publicKey, x, params, undefined, cache)
   return { publicKey, x, address, id, idHex: toHex(id) }
 }
 
@@ -86,12 +86,12 @@ function writeContacts(w: Writer, cs: readonly Contact[]): void {
   for (const c of cs) writeContact(w, c)
 }
 
-function readContacts(r: Reader, params: PuzzleParams): Contact[] {
+function readContacts(r: Reader, params: PuzzleParams, cache: IdentityCache | undefined): Contact[] {
   const at = r.offset
   const n = r.u8('contacts count')
   if (n > MAX_CONTACTS) throw new MalformedMessageError('contacts count', at, `at most ${MAX_CONTACTS}`, n)
   const out: Contact[] = []
-  for (let i = 0; i < n; i++) out.push(readContact(r, params, `contacts[${i}]`))
+  for (let i = 0; i < n; i++) out.push(readContact(r, params, `contacts[${i}]`, cache))
   return out
 }
 
@@ -157,6 +157,8 @@ export interface DecodeOptions {
   readonly puzzle: PuzzleParams
   /** Require (and check) a sender signature. */
   readonly authenticate: boolean
+  /** Memo of identities already checked (see IdentityCache). */
+  readonly cache?: IdentityCache
 }
 
 export interface DecodedMessage extends Message {
@@ -181,7 +183,7 @@ export function decodeMessage(bytes: Uint8Array, opts: DecodeOptions): DecodedMe
   const nonce = r.u64('nonce')
   const publicKey = r.bytes(32, 'sender.publicKey')
   const x = r.u64('sender.x')
-  const senderId = checkIdentity(publicKey, x, opts.puzzle)
+  const senderId = checkIdentity(publicKey, x, opts.puzzle, undefined, opts.cache)
   let end = bytes.length
   if (signed) {
     if (bytes.length < r.offset + 64)
@@ -190,7 +192,7 @@ export function decodeMessage(bytes: Uint8Array, opts: DecodeOptions): DecodedMe
   }
   const br = new Reader(bytes.subarray(0, end))
   br.offset = r.offset
-  const body = readBody(br, type, opts.puzzle)
+  const body = readBody(br, type, opts.puzzle, opts.cache)
   br.end('message body')
   if (signed) {
     const sig = bytes.subarray(end)
@@ -205,7 +207,7 @@ export function decodeMessage(bytes: Uint8Array, opts: DecodeOptions): DecodedMe
   return { nonce, sender: { publicKey, x }, body, senderId, senderIdHex: toHex(senderId) }
 }
 
-function readBody(r: Reader, type: number, params: PuzzleParams): Body {
+function readBody(r: Reader, type: number, params: PuzzleParams, cache: IdentityCache | undefined): Body {
   switch (type) {
     case MessageType.Ping:
       return { type }
@@ -214,7 +216,7 @@ function readBody(r: Reader, type: number, params: PuzzleParams): Body {
     case MessageType.FindNode:
       return { type, target: r.bytes(ID_BYTES, 'target') }
     case MessageType.Nodes:
-      return { type, contacts: readContacts(r, params) }
+      return { type, contacts: readContacts(r, params, cache) }
     case MessageType.Store:
       return { type, receipt: r.varBytes('receipt', MAX_RECEIPT_BYTES) }
     case MessageType.Stored: {
@@ -234,7 +236,7 @@ function readBody(r: Reader, type: number, params: PuzzleParams): Body {
         hasFork === 1
           ? ([r.varBytes('fork.a', MAX_RECEIPT_BYTES), r.varBytes('fork.b', MAX_RECEIPT_BYTES)] as const)
           : undefined
-      return { type, receipt, fork, contacts: readContacts(r, params) }
+      return { type, receipt, fork, contacts: readContacts(r, params, cache) }
     }
     case MessageType.Fork:
       return { type, a: r.varBytes('a', MAX_RECEIPT_BYTES), b: r.varBytes('b', MAX_RECEIPT_BYTES) }

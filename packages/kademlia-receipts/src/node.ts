@@ -28,6 +28,7 @@ import {
   StoreStatus,
   type StoreStatusCode,
 } from './messages.js'
+import { IdentityCache } from './puzzle.js'
 import type { Random } from './random.js'
 import { decodeReceipt, type ForkEvidence, openReceipt, type Receipt, verifyForkEvidence } from './receipt.js'
 import { type PutOutcome, ReceiptStore } from './receipt-store.js'
@@ -48,6 +49,8 @@ export interface KademliaComponents {
   readonly random: Random
   readonly identity: NodeIdentity
   readonly checkpoint?: CheckpointPort
+  /** Memo of checked identities; default a private one of 10,000 entries. */
+  readonly identityCache?: IdentityCache
 }
 
 /** Error codes carried by ERROR messages. */
@@ -94,12 +97,14 @@ export class KademliaNode {
   private readonly timers: TimerHandle[] = []
   private readonly unsubscribe: () => void
   private closed = false
+  private readonly identityCache: IdentityCache
 
   constructor(
     config: KademliaConfig,
     readonly components: KademliaComponents,
   ) {
     this.config = resolveConfig(config)
+    this.identityCache = components.identityCache ?? new IdentityCache()
     this.table = new RoutingTable(
       components.identity.id,
       this.config.k,
@@ -127,7 +132,11 @@ export class KademliaNode {
   // ---- serving ----------------------------------------------------------------------
 
   private decode(bytes: Uint8Array): DecodedMessage {
-    return decodeMessage(bytes, { puzzle: this.config.puzzle, authenticate: this.config.authenticate })
+    return decodeMessage(bytes, {
+      puzzle: this.config.puzzle,
+      authenticate: this.config.authenticate,
+      cache: this.identityCache,
+    })
   }
 
   private reply(nonce: bigint, body: Body): Uint8Array {

@@ -56,10 +56,29 @@ export function checkIdentity(
   x: bigint,
   params: PuzzleParams,
   claimedId?: Uint8Array,
+  cache?: IdentityCache,
 ): Uint8Array {
+  const memo = cache === undefined ? undefined : `${toHex(publicKey)}:${x}:${params.c1}:${params.c2}`
+  const known = memo === undefined ? undefined : cache?.get(memo)
+  if (known !== undefined && (claimedId === undefined || toHex(claimedId) === toHex(known))) return known
   const id = nodeIdOf(publicKey)
   if (claimedId !== undefined && toHex(claimedId) !== toHex(id)) throw new BadPuzzleError('id', toHex(claimedId), 0)
   if (!staticPuzzleHolds(id, params.c1)) throw new BadPuzzleError('static', toHex(id), params.c1)
   if (!dynamicPuzzleHolds(id, x, params.c2)) throw new BadPuzzleError('dynamic', toHex(id), params.c2)
+  if (cache !== undefined && memo !== undefined) {
+    if (cache.size >= cache.max) cache.clear()
+    cache.set(memo, id)
+  }
   return id
+}
+
+/**
+ * Memo of identities that passed checkIdentity (the check is a pure function of the public
+ * key, nonce and difficulty, so a hit is the same verdict without the three hashes). Only
+ * passing identities are remembered; cleared when full.
+ */
+export class IdentityCache extends Map<string, Uint8Array> {
+  constructor(readonly max = 10_000) {
+    super()
+  }
 }

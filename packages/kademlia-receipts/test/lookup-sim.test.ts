@@ -1,6 +1,8 @@
 // Lookups on the simulator equal a brute-force closest-k computation.
 import test from 'ava'
 import { equalBytes } from '../src/bytes.js'
+import { compareDistance } from '../src/id.js'
+import { seededRandom } from '../src/random.js'
 import { bruteForceClosest } from '../src/sim/id-index.js'
 import { SimWorld } from '../src/sim/world.js'
 
@@ -52,5 +54,18 @@ test('disjoint-path lookups use each node on one path only and still find the k 
       .filter((i) => i !== from)
       .slice(0, 20)
     t.true(equalBytes(ids[want[0] as number] as Uint8Array, (res.closest[0] as { id: Uint8Array }).id))
+  }
+})
+
+test('the brute-force scan agrees with a full sort', (t) => {
+  const rnd = seededRandom(77)
+  const ids = Array.from({ length: 2000 }, () => rnd.bytes(32))
+  for (let j = 0; j < 20; j++) {
+    const target = rnd.bytes(32)
+    const sorted = ids
+      .map((_, i) => i)
+      .sort((a, b) => compareDistance(target, ids[a] as Uint8Array, ids[b] as Uint8Array))
+      .slice(0, 20)
+    t.deepEqual(bruteForceClosest(ids, target, 20), sorted)
   }
 })

@@ -79,10 +79,19 @@ export class SortedIds {
   }
 }
 
-/** Brute force: sort every id by XOR distance (for checking lookups). */
+/**
+ * Brute force: scans every id once, keeping the n closest seen so far by XOR distance (for
+ * checking lookups; no index, no routing, no shortcuts).
+ */
 export function bruteForceClosest(ids: readonly Uint8Array[], target: Uint8Array, n: number): number[] {
-  return ids
-    .map((_, i) => i)
-    .sort((a, b) => compareDistance(target, ids[a] as Uint8Array, ids[b] as Uint8Array))
-    .slice(0, n)
+  const best: number[] = []
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as Uint8Array
+    if (best.length === n && compareDistance(target, id, ids[best[n - 1] as number] as Uint8Array) >= 0) continue
+    let at = best.length
+    while (at > 0 && compareDistance(target, id, ids[best[at - 1] as number] as Uint8Array) < 0) at--
+    best.splice(at, 0, i)
+    if (best.length > n) best.pop()
+  }
+  return best
 }

@@ -8,7 +8,7 @@ import { ID_BITS } from '../id.js'
 import { generateIdentity, generateUnsignedIdentity, type NodeIdentity } from '../identity.js'
 import type { Contact } from '../messages.js'
 import { KademliaNode } from '../node.js'
-import type { PuzzleParams } from '../puzzle.js'
+import { IdentityCache, type PuzzleParams } from '../puzzle.js'
 import { seededRandom } from '../random.js'
 import { type AdversaryBehaviour, adversaryHandler } from './adversary.js'
 import { SimClock } from './clock.js'
@@ -46,6 +46,8 @@ export class SimWorld {
   adversariesActive = false
   readonly puzzle: PuzzleParams
   readonly authenticate: boolean
+  /** One memo of checked identities for all simulated nodes (a pure check; saves hashing). */
+  readonly identityCache = new IdentityCache(1_000_000)
 
   constructor(readonly options: WorldOptions) {
     this.random = seededRandom(options.seed)
@@ -105,6 +107,7 @@ export class SimWorld {
         clock: this.clock,
         random: this.random,
         identity: this.identities[i] as NodeIdentity,
+        identityCache: this.identityCache,
       },
     )
     this.nodes.set(i, node)
