@@ -146,11 +146,18 @@ function decItem(g: Gen, item: AnyItem, path: string, end: string): { code: stri
   }
 }
 
-function decNum(g: Gen, item: AnyItem, path: string, end: string): { code: string; value: string | undefined } {
+function decNum(
+  g: Gen,
+  item: AnyItem,
+  path: string,
+  end: string,
+  bounded = false,
+): { code: string; value: string | undefined } {
   const { size, little, signed: isSigned } = numericItem(item)
   const v = g.v()
   const at = g.v('p')
-  let code = `if(o+${size}>${end})throw H.trunc(${q(path)},o,${size},${end}-o);const ${at}=o;let ${v}=${
+  const guard = bounded ? '' : `if(o+${size}>${end})throw H.trunc(${q(path)},o,${size},${end}-o);`
+  let code = `${guard}const ${at}=o;let ${v}=${
     isSigned ? signed(size, readUint(size, little, 'o')) : readUint(size, little, 'o')
   };o+=${size};`
   const custom = item['custom']
@@ -303,9 +310,36 @@ function decLayout(g: Gen, layout: Layout, path: string, end: string): { code: s
   if (!Array.isArray(layout)) return decLayoutOrItem(g, layout, path, end)
   let code = ''
   const fields: string[] = []
-  for (const item of layout as AnyItem[]) {
+  const items = layout as AnyItem[]
+  const isNum = (it: AnyItem | undefined) => it !== undefined && (it['binary'] === 'uint' || it['binary'] === 'int')
+  for (let i = 0; i < items.length; i++) {
+    // A run of integers shares one bounds check; the rare failing path finds the field to name.
+    let run = 0
+    while (isNum(items[i + run])) run++
+    if (run > 1) {
+      let total = 0
+      // The rare path decodes the run item by item, so it throws at the first bad field (a fixed
+      // value before the truncation, say), exactly as the unbatched code and binary-layout do.
+      let slow = ''
+      for (let k = 0; k < run; k++) {
+        const it = items[i + k]!
+        total += it['size'] as number
+        slow += decNum(g, it, join(path, it['name'] as string), end).code
+      }
+      code += `if(o+${total}>${end}){${slow}throw H.trunc(${q(path || 'value')},o,${total},${end}-o);}`
+      for (let k = 0; k < run; k++) {
+        const it = items[i + k]!
+        const name = it['name'] as string
+        const r = decNum(g, it, join(path, name), end, true)
+        code += r.code
+        if (r.value !== undefined) fields.push(`${q(name)}:${r.value}`)
+      }
+      i += run - 1
+      continue
+    }
+    const item = items[i]!
     const name = item['name'] as string
-    const r = decItem(g, item, path ? `${path}.${name}` : name, end)
+    const r = decItem(g, item, join(path, name), end)
     code += r.code
     if (r.value !== undefined) fields.push(`${q(name)}:${r.value}`)
   }
@@ -315,7 +349,7 @@ function decLayout(g: Gen, layout: Layout, path: string, end: string): { code: s
 // ---------------------------------------------------------------- encoding
 
 function ensure(n: number | string): string {
-  return `if(o+${n}>b.length)b=S.grow(o+${n});`
+  return `if(o+${n}>b.length)b=S.grow(B0,o,o+${n});`
 }
 
 function encItem(g: Gen, item: AnyItem, path: string, x: string): string {
@@ -464,35 +498,28 @@ function encLayout(g: Gen, layout: Layout, path: string, x: string): string {
 }
 
 /**
- * A growable scratch buffer shared by all compiled encoders (they are synchronous and
- * non-reentrant), and a bump-allocated output pool in the manner of Node's Buffer.allocUnsafe:
- * results are views into a shared 64 KiB ArrayBuffer whose regions are never reused, so creating
- * one costs a view, not a new backing store.
+ * Output pool in the manner of Node's Buffer.allocUnsafe: encoders write straight into a shared
+ * ArrayBuffer at a bump pointer and return a view; regions are never reused, so a result costs a
+ * view, not a new backing store. Encoders are synchronous and no conversion calls an encoder.
  */
 const POOL_SIZE = 1 << 16
-const scratch = {
-  b: new Uint8Array(1 << 16),
-  pool: new Uint8Array(POOL_SIZE),
+const pool = {
+  b: new Uint8Array(POOL_SIZE),
   used: 0,
-  grow(min: number): Uint8Array {
-    let size = scratch.b.length
-    while (size < min) size *= 2
-    const next = new Uint8Array(size)
-    next.set(scratch.b)
-    scratch.b = next
-    return next
-  },
-  out(n: number): Uint8Array {
-    if (n > POOL_SIZE >>> 3) return scratch.b.slice(0, n)
-    if (scratch.used + n > POOL_SIZE) {
-      scratch.pool = new Uint8Array(POOL_SIZE)
-      scratch.used = 0
+  /** Start offset for the next encoding, opening a fresh pool when little room is left. */
+  start(): number {
+    if (pool.used > pool.b.length - 4096) {
+      pool.b = new Uint8Array(POOL_SIZE)
+      pool.used = 0
     }
-    const start = scratch.used
-    const view = scratch.pool.subarray(start, start + n)
-    view.set(scratch.b.subarray(0, n))
-    scratch.used = (start + n + 7) & ~7
-    return view
+    return pool.used
+  },
+  /** Moves the bytes written so far ([start, o)) to a larger pool at the same offsets. */
+  grow(start: number, o: number, need: number): Uint8Array {
+    const next = new Uint8Array(Math.max(POOL_SIZE, 2 * need))
+    next.set(pool.b.subarray(start, o), start)
+    pool.b = next
+    return next
   },
 }
 
@@ -503,8 +530,8 @@ export function compileLayout<T>(layout: Layout, name: string): Compiled<T> {
   const decodeSource = `const utf16=H.utf16;return function decode_${name}(b){const n=b.length;let o=0;${d.code}if(o!==n)throw H.trailing(${q(name)},o,n-o);return ${d.value};}`
   const eg = new Gen()
   const e = encLayoutOrItem(eg, layout, '', 'v')
-  const encodeSource = `return function encode_${name}(v){let b=S.b;let o=0;${e}return S.out(o);}`
+  const encodeSource = `return function encode_${name}(v){const B0=S.start();let b=S.b;let o=B0;${e}S.used=(o+7)&~7;return b.subarray(B0,o);}`
   const decode = new Function('H', 'K', decodeSource)(helpers, dg.consts) as (bytes: Uint8Array) => T
-  const encode = new Function('H', 'K', 'S', encodeSource)(helpers, eg.consts, scratch) as (value: T) => Uint8Array
+  const encode = new Function('H', 'K', 'S', encodeSource)(helpers, eg.consts, pool) as (value: T) => Uint8Array
   return { decode, encode, source: { decode: decodeSource, encode: encodeSource } }
 }

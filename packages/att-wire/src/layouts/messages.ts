@@ -4,6 +4,7 @@
 
 import type { DeriveType, Layout } from 'binary-layout'
 import { defineCodec } from '../codec/codec.js'
+import { S32, U8, U16 } from './basic.js'
 
 const helloFields = [
   { name: 'requestId', binary: 'bytes', size: 32 },
@@ -12,7 +13,7 @@ const helloFields = [
   { name: 'signature', binary: 'bytes', size: 64 },
 ] as const satisfies Layout
 
-const s32List = { binary: 'array', lengthSize: 2, layout: { binary: 'int', size: 4 } } as const
+const s32List = { binary: 'array', lengthSize: 2, layout: S32 } as const
 
 export const tptpMessageLayout = {
   binary: 'switch',
@@ -22,15 +23,12 @@ export const tptpMessageLayout = {
     [
       [0x01, 'version'],
       [
-        { name: 'major', binary: 'uint', size: 2 },
-        { name: 'minor', binary: 'uint', size: 2 },
+        { name: 'major', ...U16 },
+        { name: 'minor', ...U16 },
       ],
     ],
-    [
-      [0x02, 'securityMethods'],
-      [{ name: 'methods', binary: 'array', lengthSize: 1, layout: { binary: 'uint', size: 1 } }],
-    ],
-    [[0x03, 'securityChoice'], [{ name: 'method', binary: 'uint', size: 1 }]],
+    [[0x02, 'securityMethods'], [{ name: 'methods', binary: 'array', lengthSize: 1, layout: U8 }]],
+    [[0x03, 'securityChoice'], [{ name: 'method', ...U8 }]],
     [
       [0x04, 'setEncodings'],
       [
