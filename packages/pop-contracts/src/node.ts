@@ -534,6 +534,12 @@ class Engine<A> implements PopNode {
   }
 
   #onJob(sender: number, v: PayloadOf<'Job'>): void {
+    if (this.#init.misbehave?.falselyAccuse?.some((f) => f.phase === v.phase && f.job === v.job) === true) {
+      // Misbehaviour: deny having received the job and accuse its actor of silence.
+      if (this.machine.isOpen)
+        this.#bc.accuse({ subject: sender, phase: v.phase, job: v.job, recipient: this.me, item: Item.JobData })
+      return
+    }
     if (!equalBytes(sha256(v.data), v.digest))
       throw new StatementSignatureInvalidError('job digest is not the SHA-256 of its data', v.digest)
     if (!verifyJob(this.#c, v.phase, v.job, v.digest, v.jobSig))

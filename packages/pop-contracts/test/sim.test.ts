@@ -228,3 +228,23 @@ test.serial(
     })
   },
 )
+
+test.serial('a recipient that falsely accuses an honest actor of silence fails: the defence answers it', async (t) => {
+  const r = await simulate({
+    contract,
+    identities: ids,
+    seed: 10,
+    misbehave: { 5: { falselyAccuse: [{ phase: 2, job: 0 }] } },
+  })
+  t.true(r.log.some((l) => l.event.type === 'accusation' && (l.event as { subject: number }).subject === 2))
+  t.false(r.log.some((l) => l.event.type === 'faulty'))
+  // The defence handed the job to the accuser, whose channel closed by recovery; the contract
+  // completed before any guilty vote could be cast, so the accusation lapsed with it.
+  t.true(
+    r.log.some(
+      (l) => l.party === 5 && l.event.type === 'channel-closed' && (l.event as { via: string }).via === 'recovery',
+    ),
+  )
+  t.false(r.log.some((l) => l.event.type === 'vote' && (l.event as { guilty: boolean }).guilty))
+  for (const o of r.outcomes) t.deepEqual(o?.hours, PAPER_EXAMPLE_EXPECTED_HOURS)
+})
