@@ -239,7 +239,7 @@ function decBytes(g: Gen, item: AnyItem, path: string, end: string): { code: str
       const fields: string[] = []
       for (const name of meta.names) {
         const s = g.v('t')
-        code += `let z${s}=o;while(z${s}+1<${e}&&(b[z${s}]|b[z${s}+1])!==0)z${s}+=2;if(z${s}+1>=${e})throw H.malformed(${q(join(path, name))},o,${q(`a UTF-16LE string ${name} ending in 00 00`)},${e}-o);const ${s}=utf16(b,o,(z${s}-o)>>1);o=z${s}+2;`
+        code += `let z${s}=o;while(z${s}+1<${e}&&(b[z${s}]|b[z${s}+1])!==0)z${s}+=2;if(z${s}+1>=${e})throw H.malformed(${q(join(path, name))},o,${q(`a UTF-16LE string ${name} ending in 00 00`)},${e}-o);const ${s}=z${s}===o?'':utf16(b,o,(z${s}-o)>>1);o=z${s}+2;`
         fields.push(`${q(name)}:${s}`)
       }
       code += `const ${raw}=b.subarray(o,${e});o=${e};`
