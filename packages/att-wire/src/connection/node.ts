@@ -307,10 +307,16 @@ export function createAttNode(init: AttNodeInit) {
           }
           const established = new Promise<AttConnection>((resolve, reject) => {
             let first = true
+            // B must dial within one step's time after the endpoint is posted.
+            const timer = clock.setTimeout(
+              () => reject(new ConnectionError(`request ${id}: the peer did not dial in time`, requestId)),
+              timeout,
+            )
             listener.onConnection((stream) => {
               const attempt = serve(stream, { id, to, key: acceptance.key })
               if (first) {
                 first = false
+                timer.cancel()
                 attempt.then(resolve, reject)
               } else attempt.then((c) => c.close(), reportError)
             })

@@ -6,7 +6,7 @@ import { systemClock } from '../../src/clock.js'
 import { createMemoryContract, createMemoryNetwork } from '../../src/connection/memory.js'
 import { type AttConnection, createAttNode } from '../../src/connection/node.js'
 import type { ByteStream, NetworkPort } from '../../src/connection/ports.js'
-import { ConnectionError, ReplayedHelloError } from '../../src/errors.js'
+import { ConnectionError, ReplayedHelloError, WrongKeyError } from '../../src/errors.js'
 
 function setup(options: { accept?: boolean; network?: NetworkPort } = {}) {
   const contract = createMemoryContract()
@@ -94,6 +94,30 @@ test("a replayed Hello (B's first flight sent again on a new connection) is refu
   const deadline = Date.now() + 5_000
   while (errors.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
   t.true(errors[0] instanceof ReplayedHelloError, `got ${String(errors[0])}`)
+  await a.stop()
+  await b.stop()
+})
+
+test('an endpoint sealed to the wrong key: B cannot dial, A gives up with a typed error', async (t) => {
+  const contract = createMemoryContract()
+  const network = createMemoryNetwork()
+  const components = { contract, network, clock: systemClock }
+  const a = createAttNode({ secretKey: ed25519.utils.randomSecretKey(), timeoutMs: 1_000 })(components)
+  const b = createAttNode({ secretKey: ed25519.utils.randomSecretKey(), timeoutMs: 1_000 })(components)
+  const errorsAtB: Error[] = []
+  b.onError((e) => errorsAtB.push(e))
+  // Corrupt the sealed endpoint on its way through the contract.
+  const submit = contract.submit.bind(contract)
+  contract.submit = async (record) => {
+    if (record.kind === 'endpoint') {
+      const sealed = record.sealed.slice()
+      sealed[0]! ^= 1
+      return submit({ ...record, sealed })
+    }
+    return submit(record)
+  }
+  await t.throwsAsync(a.connect(b.address, 'x'), { instanceOf: ConnectionError })
+  t.true(errorsAtB[0] instanceof WrongKeyError, String(errorsAtB[0]))
   await a.stop()
   await b.stop()
 })
