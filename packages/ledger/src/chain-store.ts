@@ -83,11 +83,13 @@ export function decodeUndo(data: Uint8Array): UndoRecord {
 
 const STATE_CACHE_LIMIT = 500_000
 const BLOCK_CACHE_LIMIT = 256
+const RECEIPT_CACHE_LIMIT = 100_000
 
 /** Typed access to the chain layout, with caches of committed state and recent blocks. */
 export class ChainStore implements StateReader {
   private readonly stateCache = new Map<string, Uint8Array | null>()
   private readonly blockCache = new Map<HexId, Block>()
+  private readonly receiptCache = new Map<HexId, ReceiptRecord>()
 
   constructor(readonly kv: KeyValueStore) {}
 
@@ -143,8 +145,21 @@ export class ChainStore implements StateReader {
   }
 
   async getReceipt(txId: HexId): Promise<ReceiptRecord | undefined> {
+    const c = this.receiptCache.get(txId)
+    if (c !== undefined) return c
     const v = await this.kv.get(receiptKey(txId))
     return v === undefined ? undefined : decodeReceipt(v)
+  }
+
+  /** Keeps receipts of recent commits in memory (clients poll for them right after commit). */
+  cacheReceipts(records: readonly ReceiptRecord[]): void {
+    if (this.receiptCache.size + records.length > RECEIPT_CACHE_LIMIT) this.receiptCache.clear()
+    for (const r of records) this.receiptCache.set(r.transactionId, r)
+  }
+
+  /** Forgets cached receipts of reverted transactions. */
+  forgetReceipts(txIds: Iterable<HexId>): void {
+    for (const id of txIds) this.receiptCache.delete(id)
   }
 
   /** Writes atomically, then updates the caches to match. */

@@ -103,7 +103,10 @@ export type ReceiveOutcome = 'committed' | 'switched' | 'stored' | 'duplicate'
 /** A batch dropped while building a block, and why. */
 export interface RejectedBatch {
   readonly batchId: HexId
+  readonly batch: Batch
   readonly reason: string
+  /** The transaction that made the batch invalid, when one did. */
+  readonly transactionId?: HexId
 }
 
 /** Options of {@link Ledger.buildBlock}. */
@@ -163,6 +166,7 @@ export class Ledger {
   private readonly families = new Map<string, LedgerFamily>()
   private readonly verifier: Verifier
   private readonly listeners = new Set<(e: CommitEvent) => void>()
+  private readonly rejectListeners = new Set<(rejected: readonly RejectedBatch[]) => void>()
   private readonly maxBatches: number
   private queue: Promise<unknown> = Promise.resolve()
   private submitQueue: Promise<unknown> = Promise.resolve()
@@ -242,8 +246,11 @@ export class Ledger {
     return f
   }
 
-  /** Checks a batch's signatures, ids and families; throws a typed error on the first fault. */
-  async verifyBatch(batch: Batch): Promise<void> {
+  /**
+   * Checks a batch's signatures, ids and families; throws a typed error on the first fault.
+   * With `signedHere`, the batch signature is taken as good (this process just made it).
+   */
+  async verifyBatch(batch: Batch, signedHere = false): Promise<void> {
     const ids = batch.header.transactionIds
     if (batch.transactions.length === 0) throw new MalformedError(`batch ${batch.id} is empty`, batch.id)
     if (ids.length !== batch.transactions.length || ids.some((id, i) => batch.transactions[i]!.id !== id)) {
@@ -252,6 +259,7 @@ export class Ledger {
     if (batch.id !== idFromSignature(batch.headerSignature))
       throw new MalformedError(`batch id ${batch.id} does not match its signature`, batch.id)
     if (
+      !signedHere &&
       !(await this.verifier.verify(
         batch.headerSignature,
         encodeBatchHeader(batch.header),
@@ -288,11 +296,16 @@ export class Ledger {
   /**
    * Validates a batch and adds it to the pool: signatures, known family, not a duplicate,
    * each signer's nonce exactly the next one (no gap, no replay), and the family's own checks.
+   * `signedHere` skips re-verifying the batch signature of a batch this node's own signer just
+   * made (its transactions are still authenticated); blocks from peers are always verified.
    */
-  async submit(batch: Batch): Promise<void> {
+  async submit(batch: Batch, options: { readonly signedHere?: boolean } = {}): Promise<void> {
     if (this.closed) throw new LedgerClosedError()
     if (this.pool.hasBatch(batch.id)) throw new DuplicateTransactionError(batch.id, 'pending')
-    await this.verifyBatch(batch)
+    await this.verifyBatch(
+      batch,
+      options.signedHere === true && eq(batch.header.signerPublicKey, this.init.signer.publicKey),
+    )
     // Signatures verify concurrently; nonce checks and the pool insert run one submit at a time.
     const run = this.submitQueue.then(() => this.admit(batch))
     this.submitQueue = run.catch(() => undefined)
@@ -303,14 +316,22 @@ export class Ledger {
     const nextBySigner = new Map<string, bigint>()
     for (const tx of batch.transactions) {
       if (this.pool.hasTransaction(tx.id)) throw new DuplicateTransactionError(tx.id, 'pending')
-      if ((await this.chain.getReceipt(tx.id)) !== undefined) throw new DuplicateTransactionError(tx.id, 'committed')
       const f = this.family(tx)
+      // With nonces, a committed transaction can only come back below the next nonce, so the
+      // receipt store is consulted on that path alone (it is a disk read).
+      const tooLow = async (expected: bigint): Promise<never> => {
+        if ((await this.chain.getReceipt(tx.id)) !== undefined) throw new DuplicateTransactionError(tx.id, 'committed')
+        throw new NonceTooLowError(tx.header.nonce, expected)
+      }
+      if (f.nextNonce === undefined && (await this.chain.getReceipt(tx.id)) !== undefined) {
+        throw new DuplicateTransactionError(tx.id, 'committed')
+      }
       if (f.nextNonce !== undefined) {
         const key = bytesToHex(tx.header.signerPublicKey)
         let expected = nextBySigner.get(key)
         if (expected === undefined) {
           const committed = await f.nextNonce(tx.header.signerPublicKey, this.chain)
-          if (tx.header.nonce < committed) throw new NonceTooLowError(tx.header.nonce, committed)
+          if (tx.header.nonce < committed) await tooLow(committed)
           if (this.pool.hasNonce(tx.header.signerPublicKey, tx.header.nonce)) {
             throw new NonceTooLowError(tx.header.nonce, this.pool.nextNonce(tx.header.signerPublicKey, committed))
           }
@@ -342,22 +363,23 @@ export class Ledger {
     blockId: HexId,
     batchIndex: number,
     firstIndex: number,
-  ): Promise<{ valid: true; receipts: ReceiptRecord[] } | { valid: false; reason: string }> {
+  ): Promise<{ valid: true; receipts: ReceiptRecord[] } | { valid: false; reason: string; transactionId?: HexId }> {
     const overlay = new Overlay(parent)
     const receipts: ReceiptRecord[] = []
     let index = firstIndex
     for (const tx of batch.transactions) {
       const f = this.families.get(`${tx.header.familyName}@${tx.header.familyVersion}`)
-      if (f === undefined) return { valid: false, reason: `unknown family ${tx.header.familyName}` }
+      if (f === undefined)
+        return { valid: false, reason: `unknown family ${tx.header.familyName}`, transactionId: tx.id }
       const view = transactionView(overlay, tx.header.inputs, tx.header.outputs)
       let result: Awaited<ReturnType<TransactionFamily['apply']>>
       try {
         result = await f.apply(tx, view, ctx)
       } catch (e) {
-        if (e instanceof StateAccessError) return { valid: false, reason: e.message }
+        if (e instanceof StateAccessError) return { valid: false, reason: e.message, transactionId: tx.id }
         throw e
       }
-      if (!result.valid) return { valid: false, reason: `transaction ${tx.id}: ${result.reason}` }
+      if (!result.valid) return { valid: false, reason: `transaction ${tx.id}: ${result.reason}`, transactionId: tx.id }
       receipts.push({
         transactionId: tx.id,
         blockId,
@@ -448,21 +470,27 @@ export class Ledger {
             await this.verifyBatch(batch)
             this.verified.add(batch)
           } catch (e) {
-            rejected.push({ batchId: batch.id, reason: (e as Error).message })
+            rejected.push({ batchId: batch.id, batch, reason: (e as Error).message })
             this.pool.remove(batch.id)
             continue
           }
         }
         let inOrder = true
+        const batchExpected = new Map<string, bigint>()
         for (const tx of batch.transactions) {
           const f = this.families.get(`${tx.header.familyName}@${tx.header.familyVersion}`)
           if (f?.nextNonce === undefined) continue
           const key = bytesToHex(tx.header.signerPublicKey)
-          let next = expected.get(key)
+          let next = batchExpected.get(key) ?? expected.get(key)
           if (next === undefined) next = await f.nextNonce(tx.header.signerPublicKey, overlay)
           if (tx.header.nonce < next) {
             inOrder = false
-            rejected.push({ batchId: batch.id, reason: `nonce ${tx.header.nonce} already used` })
+            rejected.push({
+              batchId: batch.id,
+              batch,
+              reason: `nonce ${tx.header.nonce} already used`,
+              transactionId: tx.id,
+            })
             this.pool.remove(batch.id)
             break
           }
@@ -470,19 +498,25 @@ export class Ledger {
             inOrder = false
             break
           }
-          expected.set(key, next + 1n)
+          batchExpected.set(key, next + 1n)
         }
         if (!inOrder) continue
         const r = await this.executeBatch(overlay, batch, ctx, '', included.length, receipts.length)
         if (!r.valid) {
-          rejected.push({ batchId: batch.id, reason: r.reason })
+          rejected.push({
+            batchId: batch.id,
+            batch,
+            reason: r.reason,
+            ...(r.transactionId === undefined ? {} : { transactionId: r.transactionId }),
+          })
           this.pool.remove(batch.id)
-          for (const tx of batch.transactions) expected.delete(bytesToHex(tx.header.signerPublicKey))
           continue
         }
+        for (const [k, v] of batchExpected) expected.set(k, v)
         included.push(batch)
         receipts.push(...r.receipts)
       }
+      this.emitRejected(rejected)
       if (included.length === 0 && options.allowEmpty !== true) return undefined
       const unsigned: BlockHeader = {
         height,
@@ -527,11 +561,34 @@ export class Ledger {
       ops.push({ type: 'put', key: receiptKey(r.transactionId), value: encodeReceipt(r) })
     ops.push(ChainStore.textOp(KEY_HEAD, block.id))
     await this.chain.commit(ops, executed.overlay.writes, [block])
+    this.chain.cacheReceipts(executed.receipts)
     this.headBlock = block
     for (const b of block.batches) this.pool.remove(b.id)
     this.pool.removeTransactions(executed.receipts.map((r) => r.transactionId))
     await this.init.consensus.chainHeadUpdated(chainBlock(block))
     this.emit({ block, receipts: executed.receipts, reverted: [] })
+  }
+
+  private emitRejected(rejected: readonly RejectedBatch[]): void {
+    if (rejected.length === 0) return
+    for (const l of this.rejectListeners) {
+      try {
+        l(rejected)
+      } catch {
+        // A subscriber's fault must not stop block building.
+      }
+    }
+  }
+
+  /**
+   * Calls `handler` with the batches dropped from the pool while building a block (invalid
+   * on the current state). A batcher can re-batch the other transactions of such a batch.
+   */
+  onRejected(handler: (rejected: readonly RejectedBatch[]) => void): Unsubscribe {
+    this.rejectListeners.add(handler)
+    return () => {
+      this.rejectListeners.delete(handler)
+    }
   }
 
   private emit(e: CommitEvent): void {
@@ -630,6 +687,8 @@ export class Ledger {
       ops.push(v === null ? { type: 'del', key: stateKey(a) } : { type: 'put', key: stateKey(a), value: v })
     ops.push(ChainStore.textOp(KEY_HEAD, tip.id))
     await this.chain.commit(ops, overlay.writes, branch)
+    this.chain.forgetReceipts(abandoned.flatMap((b) => b.batches.flatMap((x) => x.transactions.map((t) => t.id))))
+    for (const e of events) this.chain.cacheReceipts(e.receipts)
     this.headBlock = tip
     const applied = new Set<string>()
     for (const blk of branch) {

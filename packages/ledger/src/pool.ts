@@ -15,6 +15,8 @@ export class TransactionPool {
   private readonly txToBatch = new Map<HexId, HexId>()
   /** Pending nonces per signer (hex public key), for signers whose family counts nonces. */
   private readonly nonces = new Map<string, Set<bigint>>()
+  /** Per signer: a nonce n such that every pending nonce from some base up to n - 1 is present (a search hint). */
+  private readonly hints = new Map<string, bigint>()
 
   constructor(readonly limit = 100_000) {}
 
@@ -42,10 +44,17 @@ export class TransactionPool {
 
   /** The next nonce after `committedNext` that no pending transaction of `signer` holds. */
   nextNonce(signer: Uint8Array, committedNext: bigint): bigint {
-    const set = this.nonces.get(bytesToHex(signer))
-    let n = committedNext
-    if (set === undefined) return n
+    const key = bytesToHex(signer)
+    const set = this.nonces.get(key)
+    if (set === undefined) return committedNext
+    const hint = this.hints.get(key)
+    // The hint is valid when it is at or above the committed nonce and nothing below it was removed.
+    let n =
+      hint !== undefined && hint >= committedNext && (hint === committedNext || set.has(hint - 1n))
+        ? hint
+        : committedNext
     while (set.has(n)) n++
+    this.hints.set(key, n)
     return n
   }
 
@@ -82,7 +91,12 @@ export class TransactionPool {
       const set = this.nonces.get(key)
       if (set !== undefined) {
         set.delete(tx.header.nonce)
-        if (set.size === 0) this.nonces.delete(key)
+        const hint = this.hints.get(key)
+        if (hint !== undefined && tx.header.nonce < hint && set.has(tx.header.nonce + 1n)) this.hints.delete(key)
+        if (set.size === 0) {
+          this.nonces.delete(key)
+          this.hints.delete(key)
+        }
       }
     }
   }

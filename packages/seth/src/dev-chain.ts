@@ -2,6 +2,7 @@
 // a JSON-RPC handler, wired in one call. No consensus peers are needed.
 import type { Clock, KeyValueStore, Signer } from '@atmosphere/interfaces'
 import { createLedger, devConsensus, type Ledger, systemClock } from '@atmosphere/ledger'
+import { type SecpOperations, secpSigner } from './crypto-port.js'
 import { type SethFamily, type SethGenesis, sethFamily, sethGenesisState } from './family.js'
 import { createSethNode, type MiningMode, type SethNode } from './node.js'
 import { createRpcHandler, type RpcHandler, type RpcOptions } from './rpc.js'
@@ -17,6 +18,8 @@ export interface DevChainInit extends SethGenesis {
   readonly mining?: MiningMode
   readonly clock?: Clock
   readonly rpc?: RpcOptions
+  /** Where signature work runs (see adapters/worker-crypto.ts); inline by default. */
+  readonly secp?: SecpOperations
   /** Genesis timestamp in ms; 0 by default. */
   readonly genesisTimestamp?: number
 }
@@ -34,7 +37,8 @@ export interface DevChain {
 /** Opens a single-node Seth chain on `store`. */
 export async function createDevChain(init: DevChainInit): Promise<DevChain> {
   const clock = init.clock ?? systemClock()
-  const signer = fastSigner(init.secretKey)
+  const signer =
+    init.secp === undefined ? fastSigner(init.secretKey) : secpSigner(fastSigner(init.secretKey).publicKey, init.secp)
   let ledgerRef: Ledger | undefined
   const family = await sethFamily({
     chainId: init.chainId ?? 31337n,
@@ -56,7 +60,14 @@ export async function createDevChain(init: DevChainInit): Promise<DevChain> {
     genesis: { state: sethGenesisState(init), timestamp: init.genesisTimestamp ?? 0 },
   })
   ledgerRef = ledger
-  const node = createSethNode({ ledger, family, batcher: signer, clock, mining: init.mining ?? { mode: 'auto' } })
+  const node = createSethNode({
+    ledger,
+    family,
+    batcher: signer,
+    clock,
+    mining: init.mining ?? { mode: 'auto' },
+    ...(init.secp === undefined ? {} : { secp: init.secp }),
+  })
   const rpc = createRpcHandler(node, init.rpc)
   return {
     ledger,
@@ -68,6 +79,7 @@ export async function createDevChain(init: DevChainInit): Promise<DevChain> {
       rpc.close()
       await node.close()
       await ledger.close()
+      await init.secp?.close()
     },
   }
 }

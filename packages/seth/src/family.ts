@@ -5,14 +5,15 @@ import type { BlockContext, StateView, Transaction } from '@atmosphere/interface
 import type { LedgerFamily, StateReader } from '@atmosphere/ledger'
 import { type Common, createCustomCommon, Hardfork, Mainnet } from '@ethereumjs/common'
 import { createEVM, type EVM } from '@ethereumjs/evm'
-import { createTxFromRLP, type TypedTransaction } from '@ethereumjs/tx'
-import { Account, Address, bigIntToUnpaddedBytes, bytesToBigInt } from '@ethereumjs/util'
+import { Capability, createTxFromRLP, type TypedTransaction } from '@ethereumjs/tx'
+import { Account, Address, bigIntToUnpaddedBytes, bytesToBigInt, SECP256K1_ORDER_DIV_2 } from '@ethereumjs/util'
 import { secp256k1 as secpPoint } from '@noble/curves/secp256k1.js'
 import { keccak_256 } from '@noble/hashes/sha3.js'
+import type { SecpOperations } from './crypto-port.js'
 import { type SethStateAccess, SethStateManager } from './evm-state.js'
 import { accountKey, decodeAccount, encodeAccount, equalBytes, hex, permissionsKey, SETH_NAMESPACE } from './layout.js'
 import { type EvmLog, encodeSethReceipt, type SethReceipt } from './receipt.js'
-import { compressPublicKey, ecrecover } from './secp256k1.js'
+import { compressPublicKey, ecrecover, recoveryId } from './secp256k1.js'
 
 /** Seth's permission bits (Sawtooth Seth's EvmPermissions). */
 export const Permission = { root: 1, send: 2, call: 4, contract: 8, account: 16 } as const
@@ -92,6 +93,8 @@ export class SethFamily implements LedgerFamily {
   readonly blockGasLimit: bigint
   readonly chainId: bigint
   private readonly cache = new Map<string, DecodedTransaction>()
+  /** The same, keyed by the payload array itself: skips hashing when the bytes object comes back. */
+  private readonly byPayload = new WeakMap<Uint8Array, DecodedTransaction>()
   private readonly addresses = new Map<string, string>()
   private readonly sm = new SethStateManager({
     get: async () => undefined,
@@ -114,6 +117,19 @@ export class SethFamily implements LedgerFamily {
       hardfork: Hardfork.Cancun,
       customCrypto: { ecrecover },
     })
+    // Every decoded transaction copies its Common (re-deriving all parameters: a third of the
+    // decode time). The hardfork never changes here, so transactions share this one.
+    common.copy = () => common
+    // Each transaction also re-merges the same parameter table into the Common; once is enough.
+    const updateParams = common.updateParams.bind(common)
+    const merged = new WeakSet<object>()
+    common.updateParams = (params) => {
+      if (!merged.has(params)) {
+        merged.add(params)
+        updateParams(params)
+      }
+      return common
+    }
     const family = new SethFamily(common, undefined as unknown as EVM, init)
     const evm = await createEVM({
       common,
@@ -135,31 +151,69 @@ export class SethFamily implements LedgerFamily {
 
   /** Decodes and authenticates raw Ethereum transaction bytes (cached by hash). */
   decode(raw: Uint8Array): DecodedTransaction {
-    const hashHex = hex(keccak_256(raw))
+    const known = this.byPayload.get(raw)
+    if (known !== undefined) return known
+    const hash = keccak_256(raw)
+    const hashHex = hex(hash)
     const cached = this.cache.get(hashHex)
     if (cached !== undefined) return cached
+    const tx = this.parse(raw)
+    return this.remember(tx, raw, hash, hashHex, tx.getSenderPublicKey())
+  }
+
+  /**
+   * Like {@link decode}, with the public-key recovery done by `ops` (worker threads, say):
+   * the transaction is parsed here and only the elliptic-curve work leaves the thread.
+   */
+  async decodeWith(raw: Uint8Array, ops: SecpOperations): Promise<DecodedTransaction> {
+    const known = this.byPayload.get(raw)
+    if (known !== undefined) return known
+    const hash = keccak_256(raw)
+    const hashHex = hex(hash)
+    const cached = this.cache.get(hashHex)
+    if (cached !== undefined) return cached
+    const tx = this.parse(raw)
+    const r = pad32(bigIntToUnpaddedBytes(tx.r!))
+    const s = pad32(bigIntToUnpaddedBytes(tx.s!))
+    // EIP-2: only low-s signatures are valid (ethereumjs checks this in getSenderPublicKey).
+    if (tx.s! > SECP256K1_ORDER_DIV_2) throw new InvalidEvmTransaction('invalid signature: s is above n/2 (EIP-2)')
+    const sig = new Uint8Array(64)
+    sig.set(r, 0)
+    sig.set(s, 32)
+    const recid = recoveryId(tx.v!, tx.supports(Capability.EIP155ReplayProtection) ? this.chainId : undefined)
+    const pub = await ops.recover(tx.getMessageToVerifySignature(), sig, recid)
+    if (pub === null) throw new InvalidEvmTransaction('invalid signature: no public key recovers')
+    const pub64 = pub.subarray(1)
+    // Share the result with ethereumjs, which caches the sender this way itself.
+    ;(tx as unknown as { cache: { senderPubKey?: Uint8Array } }).cache.senderPubKey = pub64
+    return this.remember(tx, raw, hash, hashHex, pub64)
+  }
+
+  private parse(raw: Uint8Array): TypedTransaction {
     const tx = createTxFromRLP(raw, { common: this.common })
     if (!tx.isSigned()) throw new InvalidEvmTransaction('transaction is not signed')
-    const pub = tx.getSenderPublicKey()
+    return tx
+  }
+
+  private remember(
+    tx: TypedTransaction,
+    raw: Uint8Array,
+    hash: Uint8Array,
+    hashHex: string,
+    pub: Uint8Array,
+  ): DecodedTransaction {
     const sender = new Address(keccak_256(pub).subarray(12))
     const sig = new Uint8Array(65)
     sig.set(pad32(bigIntToUnpaddedBytes(tx.r!)), 0)
     sig.set(pad32(bigIntToUnpaddedBytes(tx.s!)), 32)
-    const v = tx.v!
-    sig[64] = Number(v === 0n || v === 1n ? v : v === 27n || v === 28n ? v - 27n : (v - 35n) % 2n)
-    const d: DecodedTransaction = {
-      tx,
-      hash: tx.hash(),
-      hashHex,
-      sender,
-      publicKey: compressPublicKey(pub),
-      signature: sig,
-    }
+    sig[64] = recoveryId(tx.v!, tx.supports(Capability.EIP155ReplayProtection) ? this.chainId : undefined)
+    const d: DecodedTransaction = { tx, hash, hashHex, sender, publicKey: compressPublicKey(pub), signature: sig }
     if (this.cache.size >= 200_000) {
       const first = this.cache.keys().next().value
       if (first !== undefined) this.cache.delete(first)
     }
     this.cache.set(hashHex, d)
+    this.byPayload.set(raw, d)
     return d
   }
 

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export { inlineSecp, type SecpOperations, secpSigner } from './crypto-port.js'
 export * from './dev-chain.js'
 export * from './errors.js'
 export { type SethStateAccess, SethStateManager } from './evm-state.js'

@@ -1,9 +1,17 @@
 // A Seth node over a ledger: wraps raw Ethereum transactions into ledger batches, mines
 // (automatically, on an interval, or on demand), and answers the queries JSON-RPC needs.
 import type { Block, Clock, Signer, Transaction } from '@atmosphere/interfaces'
-import { type CommitEvent, type Ledger, LedgerError, type ReceiptRecord, signBatch } from '@atmosphere/ledger'
+import {
+  type CommitEvent,
+  type Ledger,
+  LedgerError,
+  type ReceiptRecord,
+  type RejectedBatch,
+  signBatch,
+} from '@atmosphere/ledger'
 import { Address } from '@ethereumjs/util'
 import { keccak_256 } from '@noble/hashes/sha3.js'
+import type { SecpOperations } from './crypto-port.js'
 import { InvalidTransactionError, TransactionRejectedError } from './errors.js'
 import type { DecodedTransaction, SethFamily, SethMessage } from './family.js'
 import { accountKey, codeKey, decodeAccount, hex, SETH_NAMESPACE, storageKey } from './layout.js'
@@ -22,6 +30,8 @@ export interface SethNodeInit {
   /** Signs the batch that wraps each transaction. */
   readonly batcher: Signer
   readonly clock: Clock
+  /** Where sender recovery runs; on this thread (synchronously) when absent. */
+  readonly secp?: SecpOperations
   /** Single-node block production; omit when a consensus driver (the reference node) builds blocks. */
   readonly mining?: MiningMode
 }
@@ -61,6 +71,30 @@ function bloomAdd(bloom: Uint8Array, value: Uint8Array): void {
   }
 }
 
+interface Queued {
+  readonly tx: Transaction
+  readonly resolve: () => void
+  readonly reject: (e: Error) => void
+}
+
+/** Most transactions wrapped into one batch. */
+const MAX_GROUP = 256
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
+}
+
+/** The JSON-RPC error for a ledger refusal (geth's wording where clients parse it). */
+function rejection(e: unknown, txId: string): Error {
+  if (e instanceof LedgerError) {
+    let message = e.message
+    if (e.name === 'NonceTooLowError') message = `nonce too low: ${e.message}`
+    else if (e.name === 'DuplicateTransactionError') message = `already known: ${e.message}`
+    return new TransactionRejectedError(message, `0x${txId}`, e)
+  }
+  return e instanceof Error ? e : new Error(String(e))
+}
+
 function ledgerTransactions(block: Block): Transaction[] {
   return block.batches.flatMap((b) => b.transactions)
 }
@@ -70,8 +104,12 @@ export class SethNode {
   readonly ledger: Ledger
   readonly family: SethFamily
   private readonly blockInfos = new Map<string, BlockInfo>()
+  /** Public keys of senders seen here, by address, for pending-nonce lookups in the pool. */
+  private readonly publicKeys = new Map<string, Uint8Array>()
   private readonly listeners = new Set<(info: BlockInfo, reverted: readonly Block[]) => void>()
   private timer: { cancel(): void } | undefined
+  private queue: Queued[] = []
+  private flushScheduled = false
   private mining = false
   private again = false
   private closed = false
@@ -80,7 +118,12 @@ export class SethNode {
   constructor(private readonly init: SethNodeInit) {
     this.ledger = init.ledger
     this.family = init.family
-    this.unsubscribe = this.ledger.onCommit((e) => this.committed(e))
+    const offCommit = this.ledger.onCommit((e) => this.committed(e))
+    const offRejected = this.ledger.onRejected((r) => this.rejected(r))
+    this.unsubscribe = () => {
+      offCommit()
+      offRejected()
+    }
     if (init.mining?.mode === 'interval') this.scheduleInterval(init.mining.intervalMs)
   }
 
@@ -145,7 +188,7 @@ export class SethNode {
   async sendRawTransaction(raw: Uint8Array): Promise<string> {
     let d: DecodedTransaction
     try {
-      d = this.family.decode(raw)
+      d = this.init.secp === undefined ? this.family.decode(raw) : await this.family.decodeWith(raw, this.init.secp)
     } catch (e) {
       throw new InvalidTransactionError(`invalid transaction: ${(e as Error).message}`, hex(raw.subarray(0, 64)), e)
     }
@@ -165,21 +208,82 @@ export class SethNode {
       payload: raw,
       id: d.hashHex,
     }
-    const batch = await signBatch(this.init.batcher, [tx])
-    try {
-      await this.ledger.submit(batch)
-    } catch (e) {
-      if (e instanceof LedgerError) {
-        const name = e.name
-        let message = e.message
-        if (name === 'NonceTooLowError') message = `nonce too low: ${e.message}`
-        else if (name === 'DuplicateTransactionError') message = `already known: ${e.message}`
-        throw new TransactionRejectedError(message, `0x${d.hashHex}`, e)
-      }
-      throw e
+    const from = hex(d.sender.bytes)
+    if (!this.publicKeys.has(from)) {
+      if (this.publicKeys.size > 100_000) this.publicKeys.clear()
+      this.publicKeys.set(from, d.publicKey)
     }
+    await new Promise<void>((resolve, reject) => {
+      this.queue.push({ tx, resolve, reject })
+      if (!this.flushScheduled) {
+        this.flushScheduled = true
+        setImmediate(() => void this.flush())
+      }
+    })
     if (this.init.mining?.mode === 'auto') this.autoMine()
     return `0x${d.hashHex}`
+  }
+
+  /**
+   * Wraps the transactions that arrived in one tick into one signed batch (one signature
+   * instead of one each). If the ledger refuses the group, each transaction is retried in a
+   * batch of its own so that only the faulty ones get an error.
+   */
+  private async flush(): Promise<void> {
+    this.flushScheduled = false
+    const group = this.queue.splice(0, MAX_GROUP)
+    if (this.queue.length > 0) {
+      this.flushScheduled = true
+      setImmediate(() => void this.flush())
+    }
+    const seen = new Set<string>()
+    const unique: Queued[] = []
+    for (const q of group) {
+      if (seen.has(q.tx.id)) q.reject(new TransactionRejectedError(`already known: ${q.tx.id}`, `0x${q.tx.id}`))
+      else {
+        seen.add(q.tx.id)
+        unique.push(q)
+      }
+    }
+    if (unique.length > 1) {
+      try {
+        await this.ledger.submit(
+          await signBatch(
+            this.init.batcher,
+            unique.map((q) => q.tx),
+          ),
+          { signedHere: true },
+        )
+        for (const q of unique) q.resolve()
+        return
+      } catch {
+        // Fall through: find out which transactions are at fault, one batch each.
+      }
+    }
+    for (const q of unique) {
+      try {
+        await this.ledger.submit(await signBatch(this.init.batcher, [q.tx]), { signedHere: true })
+        q.resolve()
+      } catch (e) {
+        q.reject(rejection(e, q.tx.id))
+      }
+    }
+  }
+
+  /** Re-batches the innocent transactions of our own batches that a block build dropped. */
+  private rejected(rejected: readonly RejectedBatch[]): void {
+    for (const r of rejected) {
+      if (r.transactionId === undefined || r.batch.transactions.length < 2) continue
+      if (!equal(r.batch.header.signerPublicKey, this.init.batcher.publicKey)) continue
+      for (const tx of r.batch.transactions) {
+        if (tx.id === r.transactionId) continue
+        this.queue.push({ tx, resolve: () => {}, reject: () => {} })
+      }
+      if (!this.flushScheduled) {
+        this.flushScheduled = true
+        setImmediate(() => void this.flush())
+      }
+    }
   }
 
   // --- queries -------------------------------------------------------------------------
@@ -199,13 +303,8 @@ export class SethNode {
   /** The next nonce including pending transactions of `address` (pool order). */
   async pendingNonce(address: string): Promise<bigint> {
     const { nonce } = await this.account(address)
-    let n = nonce
-    for (const e of this.ledger.pool.entries()) {
-      for (const t of e.batch.transactions) {
-        if (this.family.addressOf(t.header.signerPublicKey) === address && t.header.nonce >= n) n = t.header.nonce + 1n
-      }
-    }
-    return n
+    const pub = this.publicKeys.get(address)
+    return pub === undefined ? nonce : this.ledger.pool.nextNonce(pub, nonce)
   }
 
   async code(address: string): Promise<Uint8Array> {
@@ -303,6 +402,8 @@ export class SethNode {
 
   /** A committed transaction by hash (no 0x), or undefined. */
   async transaction(hash: string): Promise<TransactionInfo | undefined> {
+    // Still pending: no need to ask the store.
+    if (this.ledger.pool.hasTransaction(hash)) return undefined
     const r = await this.ledger.getReceipt(hash)
     if (r === undefined) return undefined
     const block = await this.ledger.getBlock(r.blockId)

@@ -1,0 +1,37 @@
+// A single-node Seth chain on LevelDB behind the JSON-RPC server, run as its own process
+// by the benchmark (as the Hardhat baseline runs in its own process). Prints its URL.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomSecretKey } from '@atmosphere/ledger'
+import { levelStore } from '@atmosphere/ledger/level'
+import { startRpcServer } from '../src/adapters/server.js'
+import { workerSecp } from '../src/adapters/worker-crypto.js'
+import { createDevChain, type MiningMode } from '../src/index.js'
+
+const [mode, intervalMs, allocJson] = process.argv.slice(2)
+const dir = mkdtempSync(join(tmpdir(), 'seth-bench-'))
+const alloc = Object.fromEntries((JSON.parse(allocJson ?? '[]') as string[]).map((a) => [a, 10n ** 24n]))
+const mining: MiningMode = mode === 'interval' ? { mode: 'interval', intervalMs: Number(intervalMs) } : { mode: 'auto' }
+const secretKey = randomSecretKey()
+const threads = Number(process.env.SETH_CRYPTO_THREADS ?? 2)
+const secp = threads > 0 ? workerSecp(secretKey, { threads }) : undefined
+const chain = await createDevChain({
+  store: await levelStore(dir),
+  secretKey,
+  chainId: 31337n,
+  alloc,
+  mining,
+  ...(secp === undefined ? {} : { secp }),
+})
+const server = await startRpcServer(chain.rpc, { maxBodyBytes: 16 * 1024 * 1024 })
+process.stdout.write(`URL ${server.url}\n`)
+const stop = async () => {
+  await server.close()
+  await chain.close()
+  rmSync(dir, { recursive: true, force: true })
+  process.exit(0)
+}
+process.on('SIGTERM', () => void stop())
+process.stdin.on('end', () => void stop())
+process.stdin.resume()
