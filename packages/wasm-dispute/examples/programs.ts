@@ -73,3 +73,44 @@ export function workModule(): Uint8Array {
     ],
   })
 }
+
+/** `fib(n)`: naive recursion, dominated by calls (the worst case for per-call stack accounting). */
+export function fibModule(): Uint8Array {
+  return buildModule({
+    funcs: [
+      {
+        export: 'fib',
+        params: [I32],
+        results: [I32],
+        body: [
+          op.local_get,
+          0,
+          op.i32_const,
+          2,
+          op.i32_lt_s,
+          op.if,
+          I32,
+          op.local_get,
+          0,
+          op.else,
+          op.local_get,
+          0,
+          op.i32_const,
+          1,
+          op.i32_sub,
+          op.call,
+          0,
+          op.local_get,
+          0,
+          op.i32_const,
+          2,
+          op.i32_sub,
+          op.call,
+          0,
+          op.i32_add,
+          op.end,
+        ],
+      },
+    ],
+  })
+}
