@@ -75,6 +75,16 @@ export class ByzantineChannel {
     this.#n = host.contract.parties.length
   }
 
+  /**
+   * The actor's escalation against a recipient that withholds its receipt: first give every
+   * party the job data (so each can hand it to the recipient), then accuse.
+   */
+  accuseWithheldReceipt(phase: number, job: number, recipient: number): void {
+    for (let i = 0; i < this.#n; i++)
+      if (i !== this.#h.me) this.#respondRecovery(i, phase, job, recipient, Item.JobData)
+    this.accuse({ subject: recipient, phase, job, recipient, item: Item.Receipt })
+  }
+
   /** Parties whose vote on an undecided accusation has not arrived. */
   awaitedVoters(): Set<number> {
     const out = new Set<number>()
@@ -156,6 +166,29 @@ export class ByzantineChannel {
         for (let i = 0; i < this.#n; i++)
           if (i !== this.#h.me) this.#respondRecovery(i, v.phase, v.job, v.recipient, v.item)
       }
+    } else if (v.item === Item.Receipt) {
+      // Withheld receipt: the accuser must have shown everyone the job data. A voter that holds
+      // it hands it to the accused recipient itself, then votes guilty only if the recipient
+      // still has not receipted; a voter without the data votes not guilty.
+      const key = `${v.phase}/${v.job}`
+      let forwarded = false
+      const forward = () => {
+        if (forwarded || !this.#h.heldData.has(key)) return
+        forwarded = true
+        this.#respondRecovery(v.subject, v.phase, v.job, v.recipient, Item.JobData)
+      }
+      forward()
+      this.#h.clock.setTimeout(() => this.#h.safely(forward), this.#h.voteDelayMs / 2)
+      this.#h.clock.setTimeout(() => {
+        this.#h.safely(() => {
+          if (acc.decided || this.#h.isClosed()) return
+          const receipted = this.#heldItem(v.phase, v.job, v.recipient, Item.Receipt)
+          if (receipted && sender !== this.#h.me)
+            this.#respondRecovery(sender, v.phase, v.job, v.recipient, Item.Receipt)
+          // Nobody is guilty of not acting in a phase that is not open in my view.
+          this.#castVote(acc, this.#h.machine.isPhaseOpen(v.phase) && this.#h.heldData.has(key) && !receipted)
+        })
+      }, this.#h.voteDelayMs)
     } else {
       // Silence: after a grace period for the defence, guilty unless I hold the missing item,
       // in which case I relay it to the accuser.
@@ -164,7 +197,7 @@ export class ByzantineChannel {
           if (acc.decided || this.#h.isClosed()) return
           const held = this.#heldItem(v.phase, v.job, v.recipient, v.item)
           if (held && sender !== this.#h.me) this.#respondRecovery(sender, v.phase, v.job, v.recipient, v.item)
-          this.#castVote(acc, !held)
+          this.#castVote(acc, this.#h.machine.isPhaseOpen(v.phase) && !held)
         })
       }, this.#h.voteDelayMs)
     }

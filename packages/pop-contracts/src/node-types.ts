@@ -41,6 +41,8 @@ export interface Misbehaviour {
   readonly silentJobs?: readonly { readonly phase: number; readonly job: number }[]
   /** Announce an hours table with 100 extra hours for oneself in Close. */
   readonly inflateHours?: boolean
+  /** Close these input channels without ever sending the receipt. */
+  readonly withholdReceipts?: readonly { readonly phase: number; readonly job: number }[]
   /** Ignore these jobs when they arrive and accuse their actor of silence. */
   readonly falselyAccuse?: readonly { readonly phase: number; readonly job: number }[]
 }

@@ -578,6 +578,10 @@ class Engine<A> implements PopNode {
     const opened = this.machine.close(phase, k, this.me)
     this.#jobData.set(ch.index, { digest, jobSig, data })
     if (!this.#heldData.has(`${phase}/${k}`)) this.#heldData.set(`${phase}/${k}`, { digest, jobSig, data })
+    if (this.#init.misbehave?.withholdReceipts?.some((w) => w.phase === phase && w.job === k) === true) {
+      this.#phasesOpened(opened)
+      return
+    }
     const receiptSig = signReceipt(this.#id.secretKey, this.#c, phase, k, this.me, digest)
     const receipt: Receipt = { phase, job: k, recipient: this.me, digest, jobSig, receiptSig }
     this.#receipts.set(ch.index, receipt)
@@ -825,17 +829,18 @@ class Engine<A> implements PopNode {
         need.add(subject)
       }
       if (now < deadline || w.attempts < this.#p.maxRetransmits) continue
-      // Only the recipient escalates, for a missing job (docs/pop.md §5.3: a withheld receipt is
-      // not escalated, because outsiders cannot tell a silent recipient from a lying actor).
-      if (!mine) continue
-      const item = Item.JobData
+      // The parties the fault hurts escalate: the recipient for a missing job, the actor for a
+      // missing receipt (docs/pop.md §5.3).
+      if (!mine && ch.actor !== this.me) continue
+      const item = mine ? Item.JobData : Item.Receipt
       if (w.recoveryAt === undefined) {
         w.recoveryAt = now
         this.#emit({ type: 'recovery-request', subject, phase: ch.phase, job: ch.job, item })
         this.#multicast('RecoveryRequest', { subject, phase: ch.phase, job: ch.job, recipient: ch.recipient, item })
       } else if (!w.accused && now - w.recoveryAt >= this.#p.recoveryTimeoutMs) {
         w.accused = true
-        this.#bc.accuse({ subject, phase: ch.phase, job: ch.job, recipient: ch.recipient, item })
+        if (mine) this.#bc.accuse({ subject, phase: ch.phase, job: ch.job, recipient: ch.recipient, item })
+        else this.#bc.accuseWithheldReceipt(ch.phase, ch.job, ch.recipient)
       }
     }
   }

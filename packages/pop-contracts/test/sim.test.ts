@@ -248,3 +248,40 @@ test.serial('a recipient that falsely accuses an honest actor of silence fails: 
   t.false(r.log.some((l) => l.event.type === 'vote' && (l.event as { guilty: boolean }).guilty))
   for (const o of r.outcomes) t.deepEqual(o?.hours, PAPER_EXAMPLE_EXPECTED_HOURS)
 })
+
+test.serial('a recipient that withholds its receipt is handed the job by every party, then convicted', async (t) => {
+  const r = await simulate({
+    contract,
+    identities: ids,
+    seed: 12,
+    misbehave: { 4: { withholdReceipts: [{ phase: 1, job: 0 }] } },
+  })
+  const at1 = r.log.filter((l) => l.party === 1)
+  const recovery = at1.findIndex((l) => l.event.type === 'recovery-request' && (l.event as { item: number }).item === 1)
+  const accusation = at1.findIndex(
+    (l) => l.event.type === 'accusation' && (l.event as { subject: number }).subject === 4,
+  )
+  t.true(recovery >= 0 && recovery < accusation, JSON.stringify({ recovery, accusation }))
+  for (const [i, o] of r.outcomes.entries()) {
+    if (i === 4) continue
+    t.deepEqual(o?.faulty, [4])
+    // Job (1,0) never got party 4's receipt, and party 4's own later job was voided with it.
+    t.deepEqual(o?.hours, [8, 0, 4, 3, 0, 0])
+  }
+})
+
+test.serial('an actor that never sent cannot convict the recipient it accuses of withholding', async (t) => {
+  // Party 2 (index 2) is silent on its job to index 5 and, as actor, also accuses 5 of
+  // withholding the receipt; having no data to show, it convinces nobody.
+  const r = await simulate({
+    contract,
+    identities: ids,
+    seed: 13,
+    misbehave: { 2: { silentJobs: [{ phase: 2, job: 0 }] } },
+  })
+  t.true(r.log.some((l) => l.event.type === 'accusation' && (l.event as { subject: number }).subject === 5))
+  for (const [i, o] of r.outcomes.entries()) {
+    if (i === 2) continue
+    t.deepEqual(o?.faulty, [2])
+  }
+})
