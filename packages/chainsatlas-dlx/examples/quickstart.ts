@@ -33,9 +33,13 @@ console.log(
     .trim(),
 )
 
-// Segmented under a 64-byte transaction size limit: each hop is a virtualization unit.
-const seg = segmentSync(program, 64)
-const res = runSegmented(program, seg, (s, hop) => createVirtualizationUnit(`vu-${s.index}-${hop}`), { input: '10000' })
+// Segmented under a 96-byte transaction size limit: each hop is a virtualization unit.
+const seg = segmentSync(program, 96)
+const small = { memorySize: 1 << 16 } // 64 KiB is plenty for N = 2000 and keeps each transfer cheap
+const res = runSegmented(program, seg, (s, hop) => createVirtualizationUnit(`vu-${s.index}-${hop}`), {
+  input: '2000',
+  machine: small,
+})
 console.log(
   `segmented: ${seg.segments.length} segments, ${res.log.length} unit runs, output ${new TextDecoder().decode(res.output).trim()}`,
 )
@@ -43,11 +47,9 @@ console.log(
 // Overlapping (asynchronous) segments keep loops that straddle a boundary inside one unit.
 const overlapped = runSegmented(
   program,
-  segmentAsync(program, 64, 32),
+  segmentAsync(program, 96, 48),
   (s, hop) => createVirtualizationUnit(`vu-${s.index}-${hop}`),
-  {
-    input: '10000',
-  },
+  { input: '2000', machine: small },
 )
 console.log(
   `asynchronous: ${overlapped.log.length} unit runs, output ${new TextDecoder().decode(overlapped.output).trim()}`,

@@ -3,7 +3,7 @@
 import { SegmentationError } from './errors.js'
 import { createMachine, type MachineOptions } from './machine.js'
 import type { Program } from './program.js'
-import { dumpState, loadState } from './state.js'
+import { dumpState, peekState, stateRangeIsZero } from './state.js'
 import type { LogEntry, VirtualizationUnit } from './units.js'
 
 /** A contiguous slice of .text: code bytes for [start, end). */
@@ -81,12 +81,19 @@ export function segmentAsync(program: Program, limit: number, overlap: number): 
 
 /**
  * The segment that runs next from `pc`: the only one holding it (sync), or among those holding it the
- * one with the most code ahead of pc (async; ties to the lower index).
+ * one where pc is most centred (async; ties to the lower index).
  */
 export function segmentFor(seg: Segmentation, pc: number): Segment | undefined {
   let best: Segment | undefined
+  let bestMargin = -1
   for (const s of seg.segments) {
-    if (pc >= s.start && pc < s.end && (best === undefined || s.end - pc > best.end - pc)) best = s
+    if (pc < s.start || pc >= s.end) continue
+    // The most centred copy: loops around pc, backward or forward, most likely stay inside it.
+    const margin = Math.min(pc - s.start, s.end - 4 - pc)
+    if (margin > bestMargin) {
+      best = s
+      bestMargin = margin
+    }
   }
   return best
 }
@@ -134,11 +141,11 @@ export function runSegmented(
   let steps = 0
   let halted = false
   for (let hop = 0; hop < maxHops && steps < maxSteps; hop++) {
-    const probe = loadState(state, options.input === undefined ? {} : { input: options.input })
     // Code travels in segments only: a state with bytes in the .text range means the program wrote
     // into its own code, which segmented execution cannot reproduce.
-    if (probe.readBytes(program.textBase, program.text.length).some((b) => b !== 0))
+    if (!stateRangeIsZero(state, program.textBase, program.textBase + program.text.length))
       throw new SegmentationError('text', hop, 'a program that does not write into its own code')
+    const probe = peekState(state)
     if (probe.halted) {
       halted = true
       break

@@ -130,3 +130,28 @@ export function loadState(bytes: Uint8Array, options: Pick<MachineOptions, 'inpu
 export function stateDigest(m: Machine): Uint8Array {
   return sha256(dumpState(m))
 }
+
+/** pc and halted flag of a dump, read from its header without rebuilding the machine. */
+export function peekState(bytes: Uint8Array): { pc: number; halted: boolean } {
+  if (bytes.length < HEADER + 32) throw new StateDecodeError('length', 0, `at least ${HEADER + 32} bytes`, bytes.length)
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  if (dv.getUint32(0) !== STATE_MAGIC) throw new StateDecodeError('magic', 0, '0x444c5853 ("DLXS")', dv.getUint32(0))
+  return { pc: dv.getUint32(12), halted: (dv.getUint8(5) & 1) !== 0 }
+}
+
+/** True when the dump holds only zero bytes in [start, end) (walks the stored pages only). */
+export function stateRangeIsZero(bytes: Uint8Array, start: number, end: number): boolean {
+  peekState(bytes)
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const count = dv.getUint32(HEADER - 4)
+  if (HEADER + count * (4 + PAGE_SIZE) + 32 !== bytes.length)
+    throw new StateDecodeError('pageCount', HEADER - 4, `a count matching the dump length ${bytes.length}`, count)
+  for (let k = 0, o = HEADER; k < count; k++, o += 4 + PAGE_SIZE) {
+    const base = dv.getUint32(o) * PAGE_SIZE
+    if (base + PAGE_SIZE <= start || base >= end) continue
+    for (let a = Math.max(base, start); a < Math.min(base + PAGE_SIZE, end); a++) {
+      if (bytes[o + 4 + (a - base)] !== 0) return false
+    }
+  }
+  return true
+}
