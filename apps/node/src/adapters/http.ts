@@ -1,0 +1,50 @@
+// HTTP listeners of a node: the Ethereum JSON-RPC server (seth's adapter) and a small
+// server for Prometheus `/metrics` and JSON `/status`.
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export { type RpcServer, startRpcServer } from '@atmosphere/seth/server'
+
+/** A running metrics/status server. */
+export interface StatusServer {
+  readonly url: string
+  close(): Promise<void>
+}
+
+/** Serves GET /metrics (text) and GET /status (JSON) from the given callbacks. */
+export async function startStatusServer(
+  host: string,
+  port: number,
+  routes: { metrics: () => string; status: () => unknown },
+): Promise<StatusServer> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]
+    if (req.method !== 'GET') {
+      res.writeHead(405).end()
+      return
+    }
+    try {
+      if (path === '/metrics') {
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(routes.metrics())
+      } else if (path === '/status') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(routes.status()))
+      } else {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('try /metrics or /status\n')
+      }
+    } catch (e) {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(String(e))
+    }
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => resolve())
+  })
+  const bound = (server.address() as AddressInfo).port
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+    async close() {
+      server.closeAllConnections()
+      await new Promise<void>((r) => server.close(() => r()))
+    },
+  }
+}
