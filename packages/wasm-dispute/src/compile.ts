@@ -374,8 +374,9 @@ function compileBody(ctx: BodyCtx, index: number, defIndex: number, typeId: numb
         if (c.kind === 2 && c.elsePc >= 0) a[c.elsePc] = pc // else (reached from then) jumps to the end
         for (const p of c.patches) a[p] = pc + 1
         for (const w of c.tablePatches) table[w] = pc + 1
-        b[pc] = c.kind === 3 ? 1 : 0 // function end returns
-        if (c.kind === 3) b[pc] = 1 | (type.results.length << 1)
+        // Function end: 1 | arity << 1 (returns). Block/if end: 2 when a branch targets its label
+        // (the next instruction is then a branch target and starts a gas segment).
+        b[pc] = c.kind === 3 ? 1 | (type.results.length << 1) : c.patches.length || c.tablePatches.length ? 2 : 0
         for (const t of c.results) push(t)
         break
       }

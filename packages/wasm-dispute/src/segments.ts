@@ -1,9 +1,10 @@
 // Gas segments: the straight-line runs of instructions that normal mode charges at once. Both
 // modes check the gas limit at a segment's first instruction against the whole segment's cost
 // (so neither ever executes part of a segment that cannot be paid for), and both charge gas
-// per executed instruction. Charge points: the first instruction of a function, every
-// instruction after a control instruction or a call, and the `end` of an `if` without `else`
-// (reached both from the then-branch and by the false jump).
+// per executed instruction. Charge points: the first instruction of a function; every
+// instruction after a branch, `if`, `else`, `loop`, `unreachable`, `return` or a call, and after
+// an `end` whose label some branch targets (the only ways to arrive other than falling
+// through); and the `end` of an `if` without `else` (reached by the false jump too).
 import type { CompiledFunc } from './compile.js'
 import type { GasSchedule } from './machine.js'
 
@@ -18,6 +19,14 @@ export interface Segments {
   readonly pcs: Map<number, number[]>
   /** Pcs of `end`s closing an `if` without `else`. */
   readonly elseLessEnds: Set<number>
+}
+
+/** Whether a new segment starts after the instruction at pc. */
+function splitsAfter(code: CompiledFunc, pc: number): boolean {
+  const o = code.op[pc] as number
+  if (o === 0x02) return false // the block body is only entered by falling through
+  if (o === 0x0b) return ((code.b[pc] as number) & 3) !== 0 // a targeted block/if end, or the function end
+  return SEGMENT_ENDS.has(o)
 }
 
 const cache = new WeakMap<CompiledFunc, WeakMap<GasSchedule, Segments>>()
@@ -48,7 +57,7 @@ function computeSegments(code: CompiledFunc, gas: GasSchedule): Segments {
   }
   const isStart = new Uint8Array(n)
   isStart[0] = 1
-  for (let pc = 0; pc + 1 < n; pc++) if (SEGMENT_ENDS.has(code.op[pc] as number)) isStart[pc + 1] = 1
+  for (let pc = 0; pc + 1 < n; pc++) if (splitsAfter(code, pc)) isStart[pc + 1] = 1
   for (const e of elseLessEnds) isStart[e] = 1
   const cost = new Float64Array(n)
   const pcs = new Map<number, number[]>()
@@ -68,7 +77,7 @@ function computeSegments(code: CompiledFunc, gas: GasSchedule): Segments {
         if (isStart[pc]) break
         continue
       }
-      if (SEGMENT_ENDS.has(o) || pc + 1 >= n || isStart[pc + 1]) break
+      if (splitsAfter(code, pc) || pc + 1 >= n || isStart[pc + 1]) break
       pc++
     }
     cost[s] = total
