@@ -3,6 +3,7 @@
 // Byte layout in docs/dlx.md "Chained submission".
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
+import { deserialize, serialize } from 'binary-layout'
 import {
   ChunkDecodeError,
   ChunkHashMismatchError,
@@ -11,6 +12,7 @@ import {
   ChunkSizeError,
   SegmentationError,
 } from './errors.js'
+import { chunkHeaderLayout, firstChunkLayout } from './layouts.js'
 
 export const CHUNK_MAGIC = 0x444c5843 // "DLXC"
 export const CHUNK_VERSION = 1
@@ -41,19 +43,26 @@ export function chainChunks(sub: Submission, limit: number): Uint8Array[] {
     const to = i === 0 ? Math.min(payload.length, firstCap) : Math.min(payload.length, from + otherCap)
     const extra = i === 0 ? FIRST_HEADER + metadata.length : 0
     const c = new Uint8Array(CHUNK_HEADER + extra + (to - from))
-    const dv = new DataView(c.buffer)
-    dv.setUint32(0, CHUNK_MAGIC)
-    dv.setUint8(4, CHUNK_VERSION)
-    dv.setUint8(5, (i === 0 ? FLAG_FIRST : 0) | (i === count - 1 ? FLAG_LAST : 0))
-    dv.setUint32(6, i)
-    c.set(next, 10)
+    serialize(
+      chunkHeaderLayout,
+      {
+        magic: CHUNK_MAGIC,
+        version: CHUNK_VERSION,
+        flags: (i === 0 ? FLAG_FIRST : 0) | (i === count - 1 ? FLAG_LAST : 0),
+        index: i,
+        next,
+      },
+      c,
+    )
     let o = CHUNK_HEADER
     if (i === 0) {
-      dv.setUint32(o, count)
-      dv.setUint32(o + 4, payload.length)
-      c.set(contentHash(metadata, payload), o + 8)
-      dv.setUint32(o + 40, metadata.length)
-      c.set(metadata, o + 44)
+      const first = {
+        chunkCount: count,
+        payloadLength: payload.length,
+        contentHash: contentHash(metadata, payload),
+        metadata,
+      }
+      c.set(serialize(firstChunkLayout, first), o)
       o += FIRST_HEADER + metadata.length
     }
     c.set(payload.subarray(from, to), o)
@@ -79,14 +88,12 @@ interface Parsed {
 
 function parseChunk(c: Uint8Array, position: number): Parsed {
   if (c.length < CHUNK_HEADER) throw new ChunkDecodeError(position, 'length', 0, `>= ${CHUNK_HEADER} bytes`, c.length)
-  const dv = new DataView(c.buffer, c.byteOffset, c.byteLength)
-  const magic = dv.getUint32(0)
-  if (magic !== CHUNK_MAGIC) throw new ChunkDecodeError(position, 'magic', 0, '0x444c5843', `0x${magic.toString(16)}`)
-  const version = dv.getUint8(4)
-  if (version !== CHUNK_VERSION) throw new ChunkDecodeError(position, 'version', 4, String(CHUNK_VERSION), version)
-  const flags = dv.getUint8(5)
-  if ((flags & ~3) !== 0) throw new ChunkDecodeError(position, 'flags', 5, 'only bits 0..1', flags)
-  return { index: dv.getUint32(6), flags, next: c.subarray(10, 42), body: c.subarray(CHUNK_HEADER) }
+  const h = deserialize(chunkHeaderLayout, c.subarray(0, CHUNK_HEADER))
+  if (h.magic !== CHUNK_MAGIC)
+    throw new ChunkDecodeError(position, 'magic', 0, '0x444c5843', `0x${h.magic.toString(16)}`)
+  if (h.version !== CHUNK_VERSION) throw new ChunkDecodeError(position, 'version', 4, String(CHUNK_VERSION), h.version)
+  if ((h.flags & ~3) !== 0) throw new ChunkDecodeError(position, 'flags', 5, 'only bits 0..1', h.flags)
+  return { index: h.index, flags: h.flags, next: h.next, body: c.subarray(CHUNK_HEADER) }
 }
 
 /** The identifier of a chained submission: SHA-256 (hex) of its first chunk, which commits to all others. */
@@ -106,11 +113,8 @@ export function reassembleChunks(chunks: readonly Uint8Array[], limit: number): 
   if (first.index !== 0 || (first.flags & FLAG_FIRST) === 0) throw new ChunkOrderError(0, first.index)
   if (first.body.length < FIRST_HEADER)
     throw new ChunkDecodeError(0, 'firstHeader', CHUNK_HEADER, `>= ${FIRST_HEADER} bytes`, first.body.length)
-  const fdv = new DataView(first.body.buffer, first.body.byteOffset, first.body.byteLength)
-  const count = fdv.getUint32(0)
-  const payloadLength = fdv.getUint32(4)
-  const payloadHash = first.body.subarray(8, 40)
-  const metaLength = fdv.getUint32(40)
+  // The metadata length prefix is checked against the chunk before binary-layout reads it.
+  const metaLength = new DataView(first.body.buffer, first.body.byteOffset, first.body.byteLength).getUint32(40)
   if (FIRST_HEADER + metaLength > first.body.length)
     throw new ChunkDecodeError(
       0,
@@ -119,6 +123,10 @@ export function reassembleChunks(chunks: readonly Uint8Array[], limit: number): 
       `<= ${first.body.length - FIRST_HEADER}`,
       metaLength,
     )
+  const [fh] = deserialize(firstChunkLayout, first.body, false)
+  const count = fh.chunkCount
+  const payloadLength = fh.payloadLength
+  const payloadHash = fh.contentHash
   if (count === 0) throw new ChunkDecodeError(0, 'chunkCount', CHUNK_HEADER, '>= 1', count)
   if (chunks.length !== count) throw new ChunkMissingError(count, chunks.length)
   const parsed: Parsed[] = []
@@ -140,7 +148,7 @@ export function reassembleChunks(chunks: readonly Uint8Array[], limit: number): 
   }
   const lastNext = parsed[count - 1]!.next
   if (!lastNext.every((b) => b === 0)) throw new ChunkDecodeError(count - 1, 'next', 10, '32 zero bytes', 'a hash')
-  const metadata = first.body.slice(FIRST_HEADER, FIRST_HEADER + metaLength)
+  const metadata = fh.metadata.slice()
   const payload = new Uint8Array(payloadLength)
   let o = 0
   for (let i = 0; i < count; i++) {

@@ -1,40 +1,45 @@
-// The program image as bytes (the "bytecode" a client submits): a fixed header, then .text and .data.
+// The program image as bytes (the "bytecode" a client submits), layout `programLayout` in layouts.ts.
+import { deserialize, serialize } from 'binary-layout'
 import { StateDecodeError } from './errors.js'
+import { programLayout } from './layouts.js'
 import type { Program } from './program.js'
 
 export const PROGRAM_MAGIC = 0x444c5850 // "DLXP"
-const HEADER = 4 + 4 * 5
 
-/** magic u32 | textBase u32 | textLength u32 | dataBase u32 | dataLength u32 | entry u32 | text | data (big-endian). */
+/** magic u32 | textBase u32 | dataBase u32 | entry u32 | textLength u32 | text | dataLength u32 | data (big-endian). */
 export function encodeProgram(p: Program): Uint8Array {
-  const out = new Uint8Array(HEADER + p.text.length + p.data.length)
-  const dv = new DataView(out.buffer)
-  dv.setUint32(0, PROGRAM_MAGIC)
-  dv.setUint32(4, p.textBase)
-  dv.setUint32(8, p.text.length)
-  dv.setUint32(12, p.dataBase)
-  dv.setUint32(16, p.data.length)
-  dv.setUint32(20, p.entry)
-  out.set(p.text, HEADER)
-  out.set(p.data, HEADER + p.text.length)
-  return out
+  return serialize(programLayout, {
+    magic: PROGRAM_MAGIC,
+    textBase: p.textBase,
+    dataBase: p.dataBase,
+    entry: p.entry,
+    text: p.text,
+    data: p.data,
+  })
 }
 
+/** Decodes a program image; bad bytes throw {@link StateDecodeError}, never a half-built program. */
 export function decodeProgram(bytes: Uint8Array): Program {
-  if (bytes.length < HEADER) throw new StateDecodeError('program.length', 0, `>= ${HEADER} bytes`, bytes.length)
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const magic = dv.getUint32(0)
+  if (bytes.length < 24) throw new StateDecodeError('program.length', 0, '>= 24 bytes', bytes.length)
+  const magic = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0)
   if (magic !== PROGRAM_MAGIC) throw new StateDecodeError('program.magic', 0, '0x444c5850', `0x${magic.toString(16)}`)
-  const textLength = dv.getUint32(8)
-  const dataLength = dv.getUint32(16)
-  if (HEADER + textLength + dataLength !== bytes.length)
-    throw new StateDecodeError('program.length', 8, `${HEADER + textLength + dataLength} bytes`, bytes.length)
+  let image: ReturnType<typeof deserialize<typeof programLayout>>
+  try {
+    image = deserialize(programLayout, bytes)
+  } catch (cause) {
+    throw new StateDecodeError(
+      'program.sections',
+      16,
+      'length-prefixed .text and .data filling the image',
+      String(cause),
+    )
+  }
   return {
-    textBase: dv.getUint32(4),
-    text: bytes.slice(HEADER, HEADER + textLength),
-    dataBase: dv.getUint32(12),
-    data: bytes.slice(HEADER + textLength),
-    entry: dv.getUint32(20),
+    textBase: image.textBase,
+    text: image.text.slice(),
+    dataBase: image.dataBase,
+    data: image.data.slice(),
+    entry: image.entry,
     symbols: {},
   }
 }

@@ -1,13 +1,15 @@
 // Execution transfer: the whole machine state (registers, pc, npc, memory, counters) as bytes and back.
 // Layout in docs/dlx.md ("State dump"); memory is stored as its non-zero 256-byte pages.
 import { sha256 } from '@noble/hashes/sha2.js'
+import { calcStaticSize, deserialize, serialize } from 'binary-layout'
 import { StateDecodeError } from './errors.js'
+import { type StateHeader, stateHeaderLayout } from './layouts.js'
 import { Machine, type MachineOptions } from './machine.js'
 
 export const STATE_MAGIC = 0x444c5853 // "DLXS"
 export const STATE_VERSION = 1
 export const PAGE_SIZE = 256
-const HEADER = 4 + 1 + 1 + 2 + 4 + 4 + 4 + 8 + 4 + 4 + 32 * 4 + 4
+const HEADER = calcStaticSize(stateHeaderLayout)!
 
 /** Serializes the machine state. Output bytes and the input buffer are not part of the state. */
 export function dumpState(m: Machine): Uint8Array {
@@ -26,28 +28,25 @@ export function dumpState(m: Machine): Uint8Array {
   }
   const out = new Uint8Array(HEADER + pages.length * (4 + PAGE_SIZE) + 32)
   const dv = new DataView(out.buffer)
-  let o = 0
-  dv.setUint32(o, STATE_MAGIC)
-  o += 4
-  dv.setUint8(o++, STATE_VERSION)
-  dv.setUint8(o++, (m.halted ? 1 : 0) | (m.delaySlots ? 2 : 0))
-  dv.setUint16(o, 0)
-  o += 2
-  dv.setUint32(o, m.memorySize)
-  o += 4
-  dv.setUint32(o, m.pc >>> 0)
-  o += 4
-  dv.setUint32(o, m.npc >>> 0)
-  o += 4
-  dv.setBigUint64(o, BigInt(m.steps))
-  o += 8
-  dv.setUint32(o, m.inputPos)
-  o += 4
-  dv.setUint32(o, m.outputCount >>> 0)
-  o += 4
-  for (let i = 0; i < 32; i++, o += 4) dv.setInt32(o, m.regs[i]!)
-  dv.setUint32(o, pages.length)
-  o += 4
+  serialize(
+    stateHeaderLayout,
+    {
+      magic: STATE_MAGIC,
+      version: STATE_VERSION,
+      flags: (m.halted ? 1 : 0) | (m.delaySlots ? 2 : 0),
+      reserved: 0,
+      memorySize: m.memorySize,
+      pc: m.pc >>> 0,
+      npc: m.npc >>> 0,
+      steps: BigInt(m.steps),
+      inputPos: m.inputPos,
+      outputCount: m.outputCount >>> 0,
+      regs: Array.from(m.regs) as unknown as StateHeader['regs'],
+      pageCount: pages.length,
+    },
+    out,
+  )
+  let o = HEADER
   for (const p of pages) {
     dv.setUint32(o, p)
     o += 4
@@ -66,48 +65,35 @@ export function loadState(bytes: Uint8Array, options: Pick<MachineOptions, 'inpu
   const trailer = bytes.subarray(bytes.length - 32)
   if (!digest.every((b, i) => b === trailer[i]))
     throw new StateDecodeError('sha256', bytes.length - 32, 'the SHA-256 of the preceding bytes', 'a different digest')
-  let o = 0
-  const magic = dv.getUint32(o)
-  if (magic !== STATE_MAGIC) throw new StateDecodeError('magic', o, '0x444c5853 ("DLXS")', `0x${magic.toString(16)}`)
-  o += 4
-  const version = dv.getUint8(o)
-  if (version !== STATE_VERSION) throw new StateDecodeError('version', o, String(STATE_VERSION), version)
-  o++
-  const flags = dv.getUint8(o)
-  if ((flags & ~3) !== 0) throw new StateDecodeError('flags', o, 'only bits 0..1', flags)
-  o++
-  const reserved = dv.getUint16(o)
-  if (reserved !== 0) throw new StateDecodeError('reserved', o, '0', reserved)
-  o += 2
-  const memorySize = dv.getUint32(o)
+  const h = deserialize(stateHeaderLayout, bytes.subarray(0, HEADER))
+  if (h.magic !== STATE_MAGIC)
+    throw new StateDecodeError('magic', 0, '0x444c5853 ("DLXS")', `0x${h.magic.toString(16)}`)
+  if (h.version !== STATE_VERSION) throw new StateDecodeError('version', 4, String(STATE_VERSION), h.version)
+  if ((h.flags & ~3) !== 0) throw new StateDecodeError('flags', 5, 'only bits 0..1', h.flags)
+  if (h.reserved !== 0) throw new StateDecodeError('reserved', 6, '0', h.reserved)
+  const memorySize = h.memorySize
   if (memorySize % PAGE_SIZE !== 0 || memorySize < 4096 || memorySize > 2 ** 30)
-    throw new StateDecodeError('memorySize', o, 'a multiple of 256 in [4096, 2^30]', memorySize)
-  o += 4
+    throw new StateDecodeError('memorySize', 8, 'a multiple of 256 in [4096, 2^30]', memorySize)
   const inputOpt = options.input
   const m = new Machine({
     memorySize,
-    delaySlots: (flags & 2) !== 0,
+    delaySlots: (h.flags & 2) !== 0,
     ...(inputOpt === undefined ? {} : { input: inputOpt }),
   })
-  m.halted = (flags & 1) !== 0
-  m.pc = dv.getUint32(o) | 0
-  if ((m.pc & 3) !== 0) throw new StateDecodeError('pc', o, 'a word-aligned address', m.pc >>> 0)
-  o += 4
-  m.npc = dv.getUint32(o) | 0
-  if ((m.npc & 3) !== 0) throw new StateDecodeError('npc', o, 'a word-aligned address', m.npc >>> 0)
-  o += 4
-  const steps = dv.getBigUint64(o)
-  if (steps > BigInt(Number.MAX_SAFE_INTEGER)) throw new StateDecodeError('steps', o, '< 2^53', steps)
-  m.steps = Number(steps)
-  o += 8
-  m.inputPos = dv.getUint32(o)
+  m.halted = (h.flags & 1) !== 0
+  m.pc = h.pc | 0
+  if ((m.pc & 3) !== 0) throw new StateDecodeError('pc', 12, 'a word-aligned address', h.pc)
+  m.npc = h.npc | 0
+  if ((m.npc & 3) !== 0) throw new StateDecodeError('npc', 16, 'a word-aligned address', h.npc)
+  if (h.steps > BigInt(Number.MAX_SAFE_INTEGER)) throw new StateDecodeError('steps', 20, '< 2^53', h.steps)
+  m.steps = Number(h.steps)
+  m.inputPos = h.inputPos
   if (m.inputPos > m.input.length)
-    throw new StateDecodeError('inputPos', o, `at most the input length ${m.input.length}`, m.inputPos)
-  o += 4
-  m.outputCount = dv.getUint32(o)
-  o += 4
-  for (let i = 0; i < 32; i++, o += 4) m.regs[i] = dv.getInt32(o)
-  if (m.regs[0] !== 0) throw new StateDecodeError('r0', o - 128, '0', m.regs[0])
+    throw new StateDecodeError('inputPos', 28, `at most the input length ${m.input.length}`, m.inputPos)
+  m.outputCount = h.outputCount
+  m.regs.set(h.regs)
+  if (m.regs[0] !== 0) throw new StateDecodeError('r0', 36, '0', m.regs[0])
+  let o = HEADER - 4
   const count = dv.getUint32(o)
   const maxPages = memorySize / PAGE_SIZE
   if (count > maxPages || HEADER + count * (4 + PAGE_SIZE) + 32 !== bytes.length)
