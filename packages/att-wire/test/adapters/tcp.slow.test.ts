@@ -11,7 +11,7 @@ import { createMemoryContract } from '../../src/connection/memory.js'
 
 const script = fileURLToPath(new URL('../fixtures/node-process.js', import.meta.url))
 
-function waitFor<T>(child: ChildProcess, predicate: (m: Record<string, unknown>) => boolean, ms = 60_000): Promise<T> {
+function waitFor<T>(child: ChildProcess, predicate: (m: Record<string, unknown>) => boolean, ms = 150_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('timed out waiting for child message')), ms)
     const listener = (m: unknown) => {
@@ -30,19 +30,22 @@ function waitFor<T>(child: ChildProcess, predicate: (m: Record<string, unknown>)
 }
 
 test('A and B in separate processes connect through the contract and talk over encrypted TCP', async (t) => {
-  t.timeout(120_000)
+  t.timeout(300_000)
   const secretA = ed25519.utils.randomSecretKey()
   const secretB = ed25519.utils.randomSecretKey()
   const addressB = addressOf(ed25519.getPublicKey(secretB))
   const contract = createMemoryContract()
   const b = fork(script, ['B', bytesToHex(secretB)], { serialization: 'advanced', stdio: 'inherit' })
   const a = fork(script, ['A', bytesToHex(secretA), addressB], { serialization: 'advanced', stdio: 'inherit' })
-  const stop = serveIpcContract(contract, [a, b])
   t.teardown(() => {
-    stop()
     a.kill()
     b.kill()
   })
+  // Relay the contract only once both children listen, then let A start.
+  await Promise.all([a, b].map((c) => waitFor(c, (m) => m.t === 'ready')))
+  const stop = serveIpcContract(contract, [a, b])
+  t.teardown(stop)
+  a.send({ t: 'go' })
   const bEstablished = waitFor<{ role: string; peer: string; extensions: number[] }>(b, (m) => m.t === 'established')
   const replies = waitFor<{ replies: string[] }>(a, (m) => m.t === 'replies')
   const [est, rep] = await Promise.all([bEstablished, replies])
