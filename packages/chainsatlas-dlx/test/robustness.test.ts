@@ -10,7 +10,7 @@ import { holds } from './helpers.js'
 const image = (words: number[]) => {
   const text = new Uint8Array(words.length * 4)
   const dv = new DataView(text.buffer)
-  words.forEach((w, i) => dv.setUint32(i * 4, w))
+  for (const [i, w] of words.entries()) dv.setUint32(i * 4, w)
   return { textBase: 0, text, dataBase: 4096, data: new Uint8Array(0), entry: 0, symbols: {} }
 }
 
