@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 // `dlx asm | disasm | run | plan`: the command-line face of the package.
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { assemble } from './assembler.js'
 import { decode, disassemble, formatInstruction } from './disassembler.js'
 import { DlxError } from './errors.js'
 import { createMachine } from './machine.js'
 import { wordAt } from './program.js'
+import { encodeProgram } from './program-codec.js'
 import { parseProfile, strategize } from './strategist.js'
 
 const USAGE = `usage:
-  dlx asm prog.s                      listing: address, word, instruction
+  dlx asm prog.s [-o image.bin]       listing: address, word, instruction (-o also writes the program image)
   dlx disasm prog.s                   reassemblable source of the assembled image
   dlx run prog.s [--input TEXT] [--max-steps N] [--delay-slots] [--memory BYTES]
   dlx plan prog.s --profiles profiles.json --max-cost X [--min-cost X] [--min-privacy P]
@@ -22,6 +23,7 @@ function main(argv: string[]): number {
     allowPositionals: true,
     options: {
       input: { type: 'string' },
+      output: { type: 'string', short: 'o' },
       'max-steps': { type: 'string' },
       'delay-slots': { type: 'boolean' },
       memory: { type: 'string' },
@@ -50,6 +52,7 @@ function main(argv: string[]): number {
   }
   switch (cmd) {
     case 'asm': {
+      if (values.output !== undefined) writeFileSync(values.output, encodeProgram(program))
       for (let o = 0; o + 4 <= program.text.length; o += 4) {
         const w = wordAt(program.text, o)
         const pc = program.textBase + o

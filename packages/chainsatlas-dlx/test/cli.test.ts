@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import test from 'ava'
+import { assemble } from '../src/assembler.js'
+import { sameImage } from '../src/program.js'
+import { decodeProgram } from '../src/program-codec.js'
 
 const exec = promisify(execFile)
 const cli = fileURLToPath(new URL('../src/cli.js', import.meta.url))
@@ -24,8 +27,10 @@ test('dlx asm prints a listing; dlx disasm output assembles again', async (t) =>
   const dir = mkdtempSync(join(tmpdir(), 'dlx-'))
   try {
     writeFileSync(join(dir, 'again.s'), dis.stdout)
-    const again = await exec(process.execPath, [cli, 'asm', join(dir, 'again.s')])
+    const again = await exec(process.execPath, [cli, 'asm', join(dir, 'again.s'), '-o', join(dir, 'fib.bin')])
     t.is(again.stdout, stdout)
+    const image = decodeProgram(readFileSync(join(dir, 'fib.bin')))
+    t.true(sameImage(image, assemble(readFileSync(prog('fibonacci'), 'utf8'))))
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
