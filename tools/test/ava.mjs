@@ -46,7 +46,10 @@ if (files.length === 0) {
 const started = Date.now()
 const avaDir = join(cwd, 'node_modules', 'ava')
 const avaBin = join(avaDir, JSON.parse(readFileSync(join(avaDir, 'package.json'), 'utf8')).bin.ava)
-const child = spawn(process.execPath, [avaBin, '--tap', ...files], {
+// ava's timeout is the longest silence between results, start-up included; on a loaded
+// 2-core machine worker start-up alone can exceed its 10 s default.
+const timeout = pkg.ava?.timeout ? [] : ['--timeout=5m']
+const child = spawn(process.execPath, [avaBin, '--tap', ...timeout, ...files], {
   cwd,
   stdio: ['ignore', 'pipe', 'inherit'],
   env: { ...process.env, FORCE_COLOR: '0' },

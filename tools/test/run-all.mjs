@@ -34,7 +34,8 @@ if (!smoke) {
   run('format and lint', 'biome', ['ci', '--colors=off', '.'])
   run('dependency rules', 'node', ['tools/deps-check/check.mjs'])
 }
-run('build and test', 'turbo', ['run', 'test', '--continue', '--output-logs=full'], smoke ? { ATMO_SMOKE: '1' } : {})
+// Three tasks at a time: more only adds contention on 2 cores (multi-process suites time out).
+run('build and test', 'turbo', ['run', 'test', '--continue', '--concurrency=3', '--output-logs=full'], smoke ? { ATMO_SMOKE: '1' } : {})
 
 let passed = 0
 let failed = 0
