@@ -155,7 +155,7 @@ export function createAttNode(init: AttNodeInit) {
 
     const onRecord = (record: ContractRecord) => {
       if (record.kind === 'accept') outgoing.get(record.id)?.onAccept(record)
-      else if (record.kind === 'request' && record.to === identity.address) void considerRequest(record)
+      else if (record.kind === 'request' && record.to === identity.address) considerRequest(record).catch(reportError)
       else if (record.kind === 'endpoint' && accepted.has(record.id)) {
         const request = accepted.get(record.id)!
         accepted.delete(record.id)
