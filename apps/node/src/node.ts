@@ -316,6 +316,21 @@ export async function startNode(config: NodeConfig, baseDir: string, logger?: Lo
   const statusServer: StatusServer = await startStatusServer(config.metrics.host, config.metrics.port, {
     metrics: () => metrics.render(status()),
     status,
+    block: async (height) => {
+      const b = await ledger.getBlockByHeight(height)
+      if (b === undefined) return undefined
+      return {
+        height: b.header.height.toString(),
+        id: b.id,
+        parentId: b.header.parentId,
+        stateRoot: bytesToHex(b.header.stateRoot),
+        publisher: bytesToHex(b.header.signerPublicKey),
+        timestamp: b.header.timestamp,
+        engine: height === 0n ? 'genesis' : consensus.engineAt(height).name,
+        consensusBytes: b.header.consensus.length,
+        transactions: b.batches.reduce((n, x) => n + x.transactions.length, 0),
+      }
+    },
   })
   const runFile: RunFile = {
     pid: process.pid,

@@ -11,25 +11,34 @@ export interface StatusServer {
   close(): Promise<void>
 }
 
-/** Serves GET /metrics (text) and GET /status (JSON) from the given callbacks. */
+/** Serves GET /metrics (text), GET /status and GET /block/HEIGHT (JSON) from the given callbacks. */
 export async function startStatusServer(
   host: string,
   port: number,
-  routes: { metrics: () => string; status: () => unknown },
+  routes: { metrics: () => string; status: () => unknown; block: (height: bigint) => Promise<unknown> },
 ): Promise<StatusServer> {
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]
+    const path = (req.url ?? '/').split('?')[0] ?? '/'
     if (req.method !== 'GET') {
       res.writeHead(405).end()
       return
     }
     try {
-      if (path === '/metrics') {
+      const blockMatch = /^\/block\/([0-9]{1,19})$/.exec(path)
+      if (blockMatch !== null) {
+        routes.block(BigInt(blockMatch[1] as string)).then(
+          (b) => {
+            if (b === undefined) res.writeHead(404, { 'content-type': 'application/json' }).end('null')
+            else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(b))
+          },
+          (e) => res.writeHead(500, { 'content-type': 'text/plain' }).end(String(e)),
+        )
+      } else if (path === '/metrics') {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(routes.metrics())
       } else if (path === '/status') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(routes.status()))
       } else {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('try /metrics or /status\n')
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('try /metrics, /status or /block/HEIGHT\n')
       }
     } catch (e) {
       res.writeHead(500, { 'content-type': 'text/plain' }).end(String(e))
