@@ -79,10 +79,10 @@ export class ByzantineChannel {
    * The actor's escalation against a recipient that withholds its receipt: first give every
    * party the job data (so each can hand it to the recipient), then accuse.
    */
-  accuseWithheldReceipt(phase: number, job: number, recipient: number): void {
+  accuseWithheldReceipt(phase: number, job: number, recipient: number, attempt: number): string | undefined {
     for (let i = 0; i < this.#n; i++)
       if (i !== this.#h.me) this.#respondRecovery(i, phase, job, recipient, Item.JobData)
-    this.accuse({ subject: recipient, phase, job, recipient, item: Item.Receipt })
+    return this.accuse({ subject: recipient, phase, job, recipient, item: Item.Receipt, attempt })
   }
 
   /** Parties whose vote on an undecided accusation has not arrived. */
@@ -95,14 +95,22 @@ export class ByzantineChannel {
     return out
   }
 
+  /**
+   * Multicasts an accusation and votes on it; returns its id (hex), or undefined if this fault
+   * was already accused or its subject is already faulty. `attempt` distinguishes a renewed
+   * silence accusation after an acquittal.
+   */
   accuse(
-    e: ViolationEvidence | { subject: number; phase: number; job: number; recipient: number; item: number },
-  ): void {
+    e:
+      | ViolationEvidence
+      | { subject: number; phase: number; job: number; recipient: number; item: number; attempt?: number },
+  ): string | undefined {
     const violation = 'digestA' in e
+    const attempt = violation ? 0 : (e.attempt ?? 0)
     const key = violation
       ? `v/${e.subject}/${e.phase}/${e.job}`
-      : `s/${e.subject}/${e.phase}/${e.job}/${e.recipient}/${e.item}`
-    if (this.#accusedKeys.has(key) || this.#h.faulty.has(e.subject)) return
+      : `s/${e.subject}/${e.phase}/${e.job}/${e.recipient}/${e.item}/${attempt}`
+    if (this.#accusedKeys.has(key) || this.#h.faulty.has(e.subject)) return undefined
     this.#accusedKeys.add(key)
     const zero32 = new Uint8Array(32)
     const zero64 = new Uint8Array(64)
@@ -114,6 +122,7 @@ export class ByzantineChannel {
           job: e.job,
           recipient: 0,
           item: 0,
+          attempt: 0,
           digestA: e.digestA,
           sigA: e.sigA,
           digestB: e.digestB,
@@ -126,6 +135,7 @@ export class ByzantineChannel {
           job: e.job,
           recipient: e.recipient,
           item: e.item,
+          attempt,
           digestA: zero32,
           sigA: zero64,
           digestB: zero32,
@@ -133,9 +143,16 @@ export class ByzantineChannel {
         }
     // An accusation is identified by its content, so every accuser of the same fault yields one ballot.
     const id = sha256(encodePayload('Accusation', payload))
-    if (this.#accusations.has(bytesToHex(id))) return
+    const idHex = bytesToHex(id)
+    if (this.#accusations.has(idHex)) return idHex
     this.#h.multicast('Accusation', payload)
     this.onAccusation(this.#h.me, payload)
+    return idHex
+  }
+
+  /** True once the accusation with this id was decided (convicted or acquitted). */
+  isDecided(idHex: string): boolean {
+    return this.#accusations.get(idHex)?.decided === true
   }
 
   onAccusation(sender: number, v: PayloadOf<'Accusation'>): void {

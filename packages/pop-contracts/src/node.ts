@@ -66,7 +66,10 @@ interface Wait {
   attempts: number
   lastProbe: number
   recoveryAt?: number
-  accused?: boolean
+  /** Silence accusations made about this channel so far, and the last one's id and time. */
+  accusations: number
+  accusation?: string | undefined
+  accusedAt?: number
 }
 
 export type {
@@ -820,7 +823,7 @@ class Engine<A> implements PopNode {
       if (subject === this.me || this.faulty.has(subject)) continue
       let w = this.#waits.get(ch.index)
       if (w === undefined) {
-        w = { attempts: 0, lastProbe: Number.NEGATIVE_INFINITY }
+        w = { attempts: 0, lastProbe: Number.NEGATIVE_INFINITY, accusations: 0 }
         this.#waits.set(ch.index, w)
       }
       if (now - w.lastProbe >= this.#p.retransmitAfterMs) {
@@ -837,10 +840,18 @@ class Engine<A> implements PopNode {
         w.recoveryAt = now
         this.#emit({ type: 'recovery-request', subject, phase: ch.phase, job: ch.job, item })
         this.#multicast('RecoveryRequest', { subject, phase: ch.phase, job: ch.job, recipient: ch.recipient, item })
-      } else if (!w.accused && now - w.recoveryAt >= this.#p.recoveryTimeoutMs) {
-        w.accused = true
-        if (mine) this.#bc.accuse({ subject, phase: ch.phase, job: ch.job, recipient: ch.recipient, item })
-        else this.#bc.accuseWithheldReceipt(ch.phase, ch.job, ch.recipient)
+      } else if (
+        now - w.recoveryAt >= this.#p.recoveryTimeoutMs &&
+        (w.accusation === undefined ||
+          (this.#bc.isDecided(w.accusation) && now - (w.accusedAt ?? now) >= this.#p.recoveryTimeoutMs))
+      ) {
+        // First accusation, or a renewed one after an acquittal while the channel is still open
+        // (the acquittal may have come from voters that had not yet received what they needed).
+        const attempt = w.accusations++
+        w.accusedAt = now
+        w.accusation = mine
+          ? this.#bc.accuse({ subject, phase: ch.phase, job: ch.job, recipient: ch.recipient, item, attempt })
+          : this.#bc.accuseWithheldReceipt(ch.phase, ch.job, ch.recipient, attempt)
       }
     }
   }

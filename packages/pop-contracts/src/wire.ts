@@ -199,6 +199,7 @@ export const payloadLayouts = {
     u8('job'),
     u8('recipient'),
     u8('item'),
+    u8('attempt'),
     b('digestA', 32),
     b('sigA', 64),
     b('digestB', 32),
