@@ -90,13 +90,23 @@ export class ChainStore implements StateReader {
   private readonly stateCache = new Map<string, Uint8Array | null>()
   private readonly blockCache = new Map<HexId, Block>()
   private readonly receiptCache = new Map<HexId, ReceiptRecord>()
+  /** Bumped around every commit, so a read that overlaps one does not cache a stale value. */
+  private generation = 0
 
   constructor(readonly kv: KeyValueStore) {}
 
   async get(address: string): Promise<Uint8Array | undefined> {
     const c = this.stateCache.get(address)
     if (c !== undefined) return c === null ? undefined : c
+    const generation = this.generation
     const v = await this.kv.get(stateKey(address))
+    if (generation !== this.generation) {
+      // A commit landed while we read: our value may predate it, so never cache it, and
+      // prefer what the commit wrote.
+      const after = this.stateCache.get(address)
+      if (after !== undefined) return after === null ? undefined : after
+      return v
+    }
     if (this.stateCache.size >= STATE_CACHE_LIMIT) this.stateCache.clear()
     this.stateCache.set(address, v ?? null)
     return v
@@ -168,7 +178,12 @@ export class ChainStore implements StateReader {
     stateWrites: ReadonlyMap<string, Uint8Array | null>,
     blocks: readonly Block[],
   ): Promise<void> {
-    await this.kv.batch(ops)
+    this.generation++
+    try {
+      await this.kv.batch(ops)
+    } finally {
+      this.generation++
+    }
     for (const [a, v] of stateWrites) this.stateCache.set(a, v)
     for (const b of blocks) this.cacheBlock(b)
   }

@@ -5,6 +5,7 @@ import {
   type ContractTransactionResponse,
   JsonRpcProvider,
   type Log,
+  NonceManager,
   parseEther,
   Wallet,
   WebSocketProvider,
@@ -19,16 +20,20 @@ test('ethers v6 deploys an ERC-20, transfers, reads balances, events, revert rea
   t.teardown(() => h.close())
   const provider = new JsonRpcProvider(h.server.url, undefined, { pollingInterval: 50 })
   t.teardown(() => provider.destroy())
-  const [alice, bob] = h.wallets.map((w) => w.connect(provider)) as [Wallet, Wallet]
+  const [aliceWallet, bob] = h.wallets.map((w) => w.connect(provider)) as [Wallet, Wallet]
+  // ethers caches identical requests for 250 ms, eth_getTransactionCount included; blocks
+  // here come faster than that, so back-to-back sends use ethers' own NonceManager.
+  const alice = new NonceManager(aliceWallet)
+  const aliceAddress = aliceWallet.address
   const { Token, Emitter } = compileAll()
   t.is((await provider.getNetwork()).chainId, 31337n)
 
   // A plain value transfer with zero gas price: the sender pays nothing for gas.
-  const before = await provider.getBalance(alice.address)
+  const before = await provider.getBalance(aliceAddress)
   const sent = await alice.sendTransaction({ to: bob.address, value: parseEther('1.5') })
   const sentReceipt = await sent.wait()
   t.is(sentReceipt?.status, 1)
-  t.is(await provider.getBalance(alice.address), before - parseEther('1.5'))
+  t.is(await provider.getBalance(aliceAddress), before - parseEther('1.5'))
   t.is(sentReceipt?.gasUsed, 21000n)
 
   const factory = new ContractFactory(Token!.abi as never, Token!.bytecode, alice)
@@ -37,7 +42,7 @@ test('ethers v6 deploys an ERC-20, transfers, reads balances, events, revert rea
   const tokenAddress = await token.getAddress()
   t.true((await provider.getCode(tokenAddress)).length > 100)
   t.is(await token.getFunction('name')(), 'Atmosphere Test Token')
-  t.is(await token.getFunction('balanceOf')(alice.address), 1_000_000n)
+  t.is(await token.getFunction('balanceOf')(aliceAddress), 1_000_000n)
 
   const estimate = await token.getFunction('transfer').estimateGas(bob.address, 250n)
   t.true(estimate > 21000n && estimate < 100_000n, `estimate ${estimate}`)
@@ -46,19 +51,19 @@ test('ethers v6 deploys an ERC-20, transfers, reads balances, events, revert rea
   t.is(receipt?.status, 1)
   t.true(receipt!.gasUsed <= estimate)
   t.is(await token.getFunction('balanceOf')(bob.address), 250n)
-  t.is(await token.getFunction('balanceOf')(alice.address), 999_750n)
+  t.is(await token.getFunction('balanceOf')(aliceAddress), 999_750n)
 
   // Events through eth_getLogs (queryFilter).
   const transfers = await token.queryFilter(token.filters.Transfer!(), 0)
   t.is(transfers.length, 2)
   const last = transfers[1] as Log & { args: unknown[] }
-  t.deepEqual([...last.args], [alice.address, bob.address, 250n])
+  t.deepEqual([...last.args], [aliceAddress, bob.address, 250n])
   const toBob = await token.queryFilter(token.filters.Transfer!(null, bob.address), 0)
   t.is(toBob.length, 1)
 
   // The revert reason reaches the client as its error.
   const bobToken = token.connect(bob) as Contract
-  const err = await t.throwsAsync(bobToken.getFunction('transfer')(alice.address, 10_000n))
+  const err = await t.throwsAsync(bobToken.getFunction('transfer')(aliceAddress, 10_000n))
   t.is((err as unknown as { reason?: string }).reason, 'ERC20: insufficient balance')
   const emitterFactory = new ContractFactory(Emitter!.abi as never, Emitter!.bytecode, alice)
   const emitter = (await emitterFactory.deploy()) as unknown as Contract
@@ -69,9 +74,13 @@ test('ethers v6 deploys an ERC-20, transfers, reads balances, events, revert rea
   const customErr = await t.throwsAsync(emitter.getFunction('custom')())
   t.is((customErr as unknown as { revert?: { name: string; args: unknown[] } }).revert?.name, 'Custom')
 
-  // Gas is finite: a loop beyond the transaction's gas limit fails.
-  const burnErr = await t.throwsAsync(emitter.getFunction('burn')(1_000_000n, { gasLimit: 200_000n }))
-  t.truthy(burnErr)
+  // Gas is finite: a loop beyond the transaction's gas limit runs out of gas and uses it all.
+  const burn = (await emitter.getFunction('burn')(1_000_000n, { gasLimit: 200_000n })) as ContractTransactionResponse
+  await t.throwsAsync(burn.wait())
+  const burnt = await provider.getTransactionReceipt(burn.hash)
+  t.is(burnt?.status, 0)
+  t.is(burnt?.gasUsed, 200_000n)
+  t.is(await emitter.getFunction('count')(), 0n, 'the failed transaction changed no state')
 })
 
 test('ethers receives contract events by WebSocket subscription', async (t) => {
