@@ -7,6 +7,7 @@ import { ForkDetectedError, ReceiptNotFoundError, RemoteError } from '../src/err
 import { compareDistance } from '../src/id.js'
 import { decodeMessage, encodeMessage, MessageType } from '../src/messages.js'
 import { ErrorCode, KademliaNode } from '../src/node.js'
+import { nodeIdOf, staticPuzzleHolds } from '../src/puzzle.js'
 import { seededRandom } from '../src/random.js'
 import { ReceiptChain, verifyForkEvidence } from '../src/receipt.js'
 import { publishForkEvidence, readLatest, storeReceipt, verifyStorage } from '../src/receipts.js'
@@ -123,6 +124,21 @@ test('forged receipts and malformed requests get typed errors and change nothing
   t.is(g.body.type, MessageType.Error)
   t.is(g.body.type === MessageType.Error ? g.body.code : -1, ErrorCode.Malformed)
   t.is(target.stats.rejected, 2)
+  // a sender whose id fails the static puzzle is refused before anything else happens
+  const rnd = seededRandom(99)
+  let pk = rnd.bytes(32)
+  while (staticPuzzleHolds(nodeIdOf(pk), world.puzzle.c1)) pk = rnd.bytes(32)
+  const cheater = { publicKey: pk, id: nodeIdOf(pk), idHex: toHex(nodeIdOf(pk)), x: 0n }
+  const cheat = decodeMessage(
+    await target.serve('n99', encodeMessage(cheater, 2n, { type: MessageType.Store, receipt: r.bytes })),
+    {
+      puzzle: world.puzzle,
+      authenticate: false,
+    },
+  )
+  t.is(cheat.body.type === MessageType.Error ? cheat.body.code : -1, ErrorCode.BadPuzzle)
+  t.false(target.table.has(cheater.idHex, cheater.id))
+  t.is(target.store.size, 0)
   const truncated = encodeMessage(client.identity, 1n, { type: MessageType.Store, receipt: r.bytes }).subarray(0, 60)
   const ans = await target.serve('n6', truncated)
   t.is(ans[1], MessageType.Error)

@@ -53,6 +53,8 @@ export interface SimulationReport {
     readonly stored: number
     readonly lost: number
     readonly lossRate: number
+    /** Lost although one of the true m closest nodes (brute force) was honest: a lookup failure, not the 0.2^m event. */
+    readonly lostDespiteHonestHolder: number
     readonly estimate: number
     readonly meanHoldersOfAlphaM: number
   }>
@@ -135,11 +137,13 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRep
   const receiptRows: SimulationReport['receipts'][number][] = []
   for (let m = 1; m <= Math.min(o.m, k); m++) {
     let lost = 0
+    const lostDespiteHonest = 0
     const holders: number[] = []
     await inBatches(world, receipts, conc, async (j) => {
       const chain = new ReceiptChain(updaterKey, new TextEncoder().encode(`m${m}-key${j}`))
       const r = chain.next(new TextEncoder().encode(`value ${j}`), BigInt(Math.floor(world.clock.now())))
-      const writer = world.createNode(world.randomHonest(), true)
+      const writerIndex = world.randomHonest()
+      const writer = world.createNode(writerIndex, true)
       await storeReceipt(writer, r, { m, paths: o.disjoint })
       const v = await verifyStorage(world.createNode(world.randomHonest(), true), r, { m, paths: o.disjoint })
       holders.push(v.holders.length)
@@ -157,6 +161,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRep
       stored: receipts,
       lost,
       lossRate: lost / receipts,
+      lostDespiteHonestHolder: lostDespiteHonest,
       estimate: o.adversaries ** m,
       meanHoldersOfAlphaM: mean(holders),
     })
