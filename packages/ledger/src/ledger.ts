@@ -83,6 +83,12 @@ export interface LedgerInit {
   /** Checks transaction, batch and block signatures; secp256k1 over SHA-256 by default. */
   readonly verifier?: Verifier
   readonly genesis?: GenesisConfig
+  /**
+   * The digest a consensus engine binds its bytes to (`BlockCandidate.digest`), given the
+   * header with empty consensus bytes. SHA-256 of {@link encodeBlockHeader} by default; an
+   * engine with its own digest (PoET's `defaultHeaderDigest`) must be given it here.
+   */
+  readonly headerDigest?: (header: BlockHeader) => Uint8Array
   /** Most batches in one block; 2000 by default. */
   readonly maxBatchesPerBlock?: number
   /** Most batches waiting in the pool; 100 000 by default. */
@@ -531,7 +537,7 @@ export class Ledger {
       if (consensus === undefined) {
         const decision = await this.init.consensus.shouldPublish({
           parent: chainBlock(parent),
-          digest: sha256(encodeBlockHeader(unsigned)),
+          digest: this.init.headerDigest?.(unsigned) ?? sha256(encodeBlockHeader(unsigned)),
         })
         if (!decision.publish) return undefined
         consensus = decision.consensus

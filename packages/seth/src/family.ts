@@ -191,6 +191,9 @@ export class SethFamily implements LedgerFamily {
 
   private parse(raw: Uint8Array): TypedTransaction {
     const tx = createTxFromRLP(raw, { common: this.common })
+    // Blob (EIP-4844) and set-code (EIP-7702) transactions need machinery this chain lacks.
+    if (tx.type > 2)
+      throw new InvalidEvmTransaction(`transaction type ${tx.type} is not supported (legacy, 2930 and 1559 are)`)
     if (!tx.isSigned()) throw new InvalidEvmTransaction('transaction is not signed')
     return tx
   }
