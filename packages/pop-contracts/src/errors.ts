@@ -84,6 +84,10 @@ export class ReplayedUnitError extends PopError {
 export class StaleControlError extends PopError {
   override readonly name = 'StaleControlError'
 }
+/** A status query got no answer in time. */
+export class StatusTimeoutError extends PopError {
+  override readonly name = 'StatusTimeoutError'
+}
 /** A second, different signed unit for a sequence number already accepted. */
 export class StreamForkError extends PopError {
   override readonly name = 'StreamForkError'

@@ -161,6 +161,6 @@ export interface PopNode {
   /** Signs the contract and starts the exchange. */
   start(): void
   stop(): void
-  /** Asks one party for its channel state with one unicast request (paper §6). */
-  queryStatus(party: number): Promise<ChannelStatus>
+  /** Asks one party for its channel state with one unicast request (paper §6), repeated if lost; rejects with StatusTimeoutError. */
+  queryStatus(party: number, options?: { timeoutMs?: number }): Promise<ChannelStatus>
 }

@@ -17,6 +17,7 @@ import {
   PopError,
   StaleControlError,
   StatementSignatureInvalidError,
+  StatusTimeoutError,
   UnitSignatureInvalidError,
   UnknownContractError,
   UnknownPartyError,
@@ -230,20 +231,42 @@ class Engine<A> implements PopNode {
     this.#unsubscribe = undefined
   }
 
-  queryStatus(party: number): Promise<ChannelStatus> {
+  queryStatus(party: number, options: { timeoutMs?: number } = {}): Promise<ChannelStatus> {
     if (party === this.me || party < 0 || party >= this.#n)
       throw new UnknownPartyError('status of this party cannot be queried', party)
-    const p = new Promise<ChannelStatus>((resolve) => {
+    const timeoutMs = options.timeoutMs ?? 5000
+    const ask = () =>
+      this.#sendControl(party, 'StatusRequest', {
+        counter: this.#nextCounter(),
+        expectFrom: this.#recv[party]?.expectFrom ?? 1,
+        head: this.#send[party]?.head ?? 0,
+      })
+    return new Promise<ChannelStatus>((resolve, reject) => {
+      const started = this.#ports.clock.now()
+      let retry: TimerHandle | undefined
+      const waiter = (status: ChannelStatus) => {
+        retry?.cancel()
+        resolve(status)
+      }
       const list = this.#statusWaiters.get(party) ?? []
-      list.push(resolve)
+      list.push(waiter)
       this.#statusWaiters.set(party, list)
+      // UDP may lose the request or the answer: ask again until answered or out of time.
+      const again = () => {
+        if (this.#ports.clock.now() - started >= timeoutMs) {
+          const l = this.#statusWaiters.get(party) ?? []
+          this.#statusWaiters.set(
+            party,
+            l.filter((w) => w !== waiter),
+          )
+          reject(new StatusTimeoutError(`no status answer within ${timeoutMs} ms`, party))
+          return
+        }
+        ask()
+        retry = this.#ports.clock.setTimeout(again, this.#p.retransmitAfterMs)
+      }
+      again()
     })
-    this.#sendControl(party, 'StatusRequest', {
-      counter: this.#nextCounter(),
-      expectFrom: this.#recv[party]?.expectFrom ?? 1,
-      head: this.#send[party]?.head ?? 0,
-    })
-    return p
   }
 
   // ---- sending ---------------------------------------------------------------------------

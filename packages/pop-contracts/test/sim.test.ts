@@ -1,7 +1,9 @@
 // The engine on the deterministic simulator: the paper's example under a Byzantine channel.
 import test from 'ava'
 import fc from 'fast-check'
+import { StatusTimeoutError } from '../src/errors.js'
 import { PAPER_EXAMPLE_EXPECTED_HOURS } from '../src/example.js'
+import type { PopNode } from '../src/node.js'
 import { simulate } from '../src/sim.js'
 import { checkViolation } from '../src/statements.js'
 import { exampleContract, sixParties } from './helpers.js'
@@ -285,3 +287,35 @@ test.serial('an actor that never sent cannot convict the recipient it accuses of
     t.deepEqual(o?.faulty, [2])
   }
 })
+
+test.serial(
+  'status query: one unicast request answered with the channel state; repeated under loss; typed timeout',
+  async (t) => {
+    let answered: Awaited<ReturnType<PopNode['queryStatus']>> | undefined
+    let failure: unknown
+    await simulate({
+      contract,
+      identities: ids,
+      seed: 14,
+      faults: {
+        loss: 0.3,
+        // Party 3 never hears status requests, so a query to it must time out.
+        drop: (_from, to, b) => to === 'sim:3' && b[3] === 1 && b[105] === 17,
+      },
+      setup: ({ clock, nodes }) => {
+        clock.setTimeout(() => {
+          nodes[0]?.queryStatus(5).then((s) => {
+            answered = s
+          })
+          nodes[0]?.queryStatus(3, { timeoutMs: 1500 }).catch((e: unknown) => {
+            failure = e
+          })
+        }, 1000)
+      },
+    })
+    t.is(answered?.party, 5)
+    t.deepEqual(answered?.faulty, [])
+    t.true((answered?.closed ?? [-1]).every((c) => c >= 0 && c < contract.channels.length))
+    t.true(failure instanceof StatusTimeoutError)
+  },
+)
