@@ -69,3 +69,31 @@ test('the brute-force scan agrees with a full sort', (t) => {
     t.deepEqual(bruteForceClosest(ids, target, 20), sorted)
   }
 })
+
+test('with 2% message loss and 20% adversaries that never answer, lookups still reach their targets', async (t) => {
+  t.timeout(120_000)
+  const world = new SimWorld({
+    nodes: 2000,
+    seed: 8,
+    adversaries: 0.2,
+    behaviour: 'drop',
+    loss: 0.02,
+    node: { requestTimeoutMs: 500 },
+  })
+  world.activateAdversaries()
+  let found = 0
+  const runs = 20
+  await world.clock.run(
+    Promise.all(
+      Array.from({ length: runs }, async () => {
+        const from = world.randomHonest()
+        const target = world.randomHonest()
+        const res = await world.createNode(from, true).lookup(world.identities[target]?.id as Uint8Array, { paths: 4 })
+        if (res.closest.some((c) => c.idHex === world.identities[target]?.idHex) || target === from) found++
+        t.true(res.failures > 0, 'silent adversaries and lost messages show up as failed requests')
+      }),
+    ),
+  )
+  t.true(world.network.dropped > 0)
+  t.true(found >= 18, `found ${found}/${runs}`)
+})
