@@ -162,20 +162,20 @@ export class SethNode {
     this.mining = true
     setImmediate(async () => {
       try {
-        do {
+        for (;;) {
           this.again = false
-          await this.ledger.buildBlock()
-        } while ((this.again || this.ledger.pool.size > 0) && !this.closed && (await this.hasIncludable()))
+          const built = await this.ledger.buildBlock()
+          // Stop when nothing could be built (what is left waits for a missing nonce) unless
+          // new transactions arrived meanwhile.
+          if (this.closed || (built === undefined && !this.again)) break
+          if (!this.again && this.ledger.pool.size === 0) break
+        }
       } catch {
         // A failed build leaves the pool as it was; the next submission retries.
       } finally {
         this.mining = false
       }
     })
-  }
-
-  private async hasIncludable(): Promise<boolean> {
-    return this.again || this.ledger.pool.size > 0
   }
 
   /** Builds one block now from the pool (evm_mine); empty if `allowEmpty`. */

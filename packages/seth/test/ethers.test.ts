@@ -15,7 +15,7 @@ import { compileAll } from './contracts.js'
 import { startHarness } from './helpers.js'
 
 test('ethers v6 deploys an ERC-20, transfers, reads balances, events, revert reasons and gas estimates', async (t) => {
-  t.timeout(120_000)
+  t.timeout(180_000)
   const h = await startHarness()
   t.teardown(() => h.close())
   const provider = new JsonRpcProvider(h.server.url, undefined, { pollingInterval: 50 })
@@ -84,7 +84,7 @@ test('ethers v6 deploys an ERC-20, transfers, reads balances, events, revert rea
 })
 
 test('ethers receives contract events by WebSocket subscription', async (t) => {
-  t.timeout(60_000)
+  t.timeout(180_000)
   const h = await startHarness()
   t.teardown(() => h.close())
   const ws = new WebSocketProvider(h.server.wsUrl)
@@ -114,7 +114,7 @@ test('ethers receives contract events by WebSocket subscription', async (t) => {
 })
 
 test('permissions deny a forbidden deploy while allowing sends', async (t) => {
-  t.timeout(60_000)
+  t.timeout(180_000)
   const alice = new Wallet((await import('./helpers.js')).KEYS[0])
   const h = await startHarness({
     permissions: {

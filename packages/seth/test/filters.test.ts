@@ -15,7 +15,7 @@ import { compileAll } from './contracts.js'
 import { rpc, startHarness } from './helpers.js'
 
 test('filters: eth_newFilter, eth_newBlockFilter, eth_getFilterChanges, eth_uninstallFilter and the state methods', async (t) => {
-  t.timeout(60_000)
+  t.timeout(180_000)
   const h = await startHarness()
   t.teardown(() => h.close())
   const url = h.server.url
@@ -78,7 +78,7 @@ test('filters: eth_newFilter, eth_newBlockFilter, eth_getFilterChanges, eth_unin
 })
 
 test('a Seth chain on LevelDB keeps contracts, balances and receipts across a restart', async (t) => {
-  t.timeout(60_000)
+  t.timeout(180_000)
   const dir = mkdtempSync(join(tmpdir(), 'seth-level-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   let h = await startHarness({ store: await levelStore(dir) })

@@ -33,7 +33,7 @@ async function receipt(url: string, hash: string) {
 }
 
 test('malformed requests get EIP-1474 errors and the server keeps serving without losing transactions', async (t) => {
-  t.timeout(60_000)
+  t.timeout(180_000)
   const h = await startHarness({ maxBodyBytes: 64 * 1024 })
   t.teardown(() => h.close())
   const url = h.server.url
@@ -109,7 +109,7 @@ test('malformed requests get EIP-1474 errors and the server keeps serving withou
 })
 
 test('a WebSocket client gets a parse error for bad JSON and the connection stays usable', async (t) => {
-  t.timeout(30_000)
+  t.timeout(120_000)
   const h = await startHarness()
   t.teardown(() => h.close())
   const ws = new WebSocket(h.server.wsUrl)
@@ -125,7 +125,7 @@ test('a WebSocket client gets a parse error for bad JSON and the connection stay
 })
 
 test('single-node mining: interval mode makes blocks on its own, manual mode on evm_mine', async (t) => {
-  t.timeout(60_000)
+  t.timeout(180_000)
   const interval = await startHarness({ mining: { mode: 'interval', intervalMs: 100 } })
   t.teardown(() => interval.close())
   const alice = new Wallet(KEYS[0])

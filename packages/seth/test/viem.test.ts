@@ -15,7 +15,7 @@ import { compileAll } from './contracts.js'
 import { KEYS, startHarness } from './helpers.js'
 
 test('viem deploys, writes, reads, estimates, gets logs, watches events and sees revert reasons', async (t) => {
-  t.timeout(120_000)
+  t.timeout(180_000)
   const h = await startHarness()
   t.teardown(() => h.close())
   const chain = defineChain({
