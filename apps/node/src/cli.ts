@@ -270,6 +270,9 @@ async function cmdDevnet(args: string[]): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  const major = Number(process.versions.node.split('.')[0])
+  if (major < 22)
+    throw new UsageError(`atmo needs Node 22 or later (libp2p 3); this is ${process.version}`, process.version)
   const [command, ...rest] = argv
   switch (command) {
     case 'devnet':

@@ -208,7 +208,7 @@ export async function startNode(config: NodeConfig, baseDir: string, logger?: Lo
   ledger.submit = async (batch: Batch, options?: { readonly signedHere?: boolean }) => {
     await submitLocal(batch, options)
     if (options?.signedHere === true) gossip(topicBatches, encodeBatch(batch), 'batch')
-    producer.poke(0)
+    producer.newWork()
   }
 
   // A batch that arrives before the one holding its sender's previous nonce is retried a few times.
@@ -216,7 +216,7 @@ export async function startNode(config: NodeConfig, baseDir: string, logger?: Lo
     try {
       await submitLocal(batch)
       metrics.batchesGossipedIn++
-      producer.poke(0)
+      producer.newWork()
     } catch (e) {
       if (e instanceof NonceGapError && attempt < 6 && !stopped) {
         setTimeout(() => void admitFromGossip(batch, attempt + 1), 250 * 2 ** attempt)

@@ -23,11 +23,26 @@ export class BlockProducer {
   private dueAt = Number.POSITIVE_INFINITY
   private running = false
   private again = false
+  private pendingWork = false
   private stopped = false
 
   constructor(private readonly init: ProducerInit) {}
 
-  /** Asks for an attempt within `ms` (new batches, a new head). */
+  /**
+   * New batches: an attempt soon, unless one is already scheduled (a consensus wait in
+   * progress; building the block re-executes the whole pool, so arrivals must not each
+   * trigger one).
+   */
+  newWork(): void {
+    if (this.running) {
+      this.pendingWork = true
+      return
+    }
+    if (this.dueAt !== Number.POSITIVE_INFINITY) return
+    this.poke(0)
+  }
+
+  /** Asks for an attempt within `ms` (a new head: the consensus wait starts over). */
   poke(ms = 0): void {
     if (this.stopped) return
     const at = this.init.clock.now() + ms
@@ -68,11 +83,13 @@ export class BlockProducer {
     } finally {
       this.running = false
     }
+    const work = this.pendingWork
+    this.pendingWork = false
     if (this.again) {
       this.again = false
       next = 0
     }
-    if (this.init.ledger.pool.size > 0) this.poke(next ?? this.init.idleCheckMs ?? 1000)
+    if (this.init.ledger.pool.size > 0) this.poke(next ?? (work ? 0 : (this.init.idleCheckMs ?? 1000)))
   }
 
   stop(): void {
