@@ -51,6 +51,8 @@ export interface ByzantineHost {
   deliverJob(phase: number, job: number, digest: Uint8Array, jobSig: Uint8Array, data: Uint8Array): void
   /** A party was convicted faulty. */
   convicted(party: number): void
+  /** An accusation was decided without a conviction. */
+  settled(): void
 }
 
 interface Accusation {
@@ -148,6 +150,12 @@ export class ByzantineChannel {
     this.#h.multicast('Accusation', payload)
     this.onAccusation(this.#h.me, payload)
     return idHex
+  }
+
+  /** True while an accusation against a party not (yet) convicted awaits its verdict. */
+  hasPending(): boolean {
+    for (const acc of this.#accusations.values()) if (!acc.decided && !this.#h.faulty.has(acc.subject)) return true
+    return false
   }
 
   /** True once the accusation with this id was decided (convicted or acquitted). */
@@ -260,6 +268,7 @@ export class ByzantineChannel {
     } else if (no > this.#n - 1 - need) {
       acc.decided = true
       this.#h.emit({ type: 'acquitted', party: acc.subject, accusation: acc.idHex })
+      this.#h.settled()
     }
   }
 

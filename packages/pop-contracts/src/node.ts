@@ -190,6 +190,7 @@ class Engine<A> implements PopNode {
         this.#phasesOpened(this.machine.voidParty(party))
         this.#maybeClose()
       },
+      settled: () => this.#checkClosed(),
     }
   }
 
@@ -698,6 +699,8 @@ class Engine<A> implements PopNode {
   #checkClosed(): void {
     if (this.#isClosed || !this.#closeSent) return
     for (let i = 0; i < this.#n; i++) if (!this.faulty.has(i) && !this.#closes.has(i)) return
+    // The Byzantine channel stays open until every pending accusation has its verdict.
+    if (this.#bc.hasPending()) return
     this.#isClosed = true
     const hours = this.machine.hours()
     const faulty = [...this.faulty].sort((a, b) => a - b)

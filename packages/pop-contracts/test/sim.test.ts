@@ -240,14 +240,15 @@ test.serial('a recipient that falsely accuses an honest actor of silence fails: 
   })
   t.true(r.log.some((l) => l.event.type === 'accusation' && (l.event as { subject: number }).subject === 2))
   t.false(r.log.some((l) => l.event.type === 'faulty'))
-  // The defence handed the job to the accuser, whose channel closed by recovery; the contract
-  // completed before any guilty vote could be cast, so the accusation lapsed with it.
+  // The defence handed the job to everyone (the accuser's channel closed by recovery), so every
+  // vote is "not guilty" and the actor is acquitted before the contract closes.
   t.true(
     r.log.some(
       (l) => l.party === 5 && l.event.type === 'channel-closed' && (l.event as { via: string }).via === 'recovery',
     ),
   )
   t.false(r.log.some((l) => l.event.type === 'vote' && (l.event as { guilty: boolean }).guilty))
+  t.true(r.log.some((l) => l.event.type === 'acquitted' && (l.event as { party: number }).party === 2))
   for (const o of r.outcomes) t.deepEqual(o?.hours, PAPER_EXAMPLE_EXPECTED_HOURS)
 })
 
