@@ -14,3 +14,6 @@ export function defaultGasSchedule(): GasSchedule {
   g[0x40] = 100
   return g
 }
+
+/** Default and (for normal mode) maximum gas limit of one invocation: 2^31 − 1. */
+export const DEFAULT_GAS_LIMIT = 2n ** 31n - 1n

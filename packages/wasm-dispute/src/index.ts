@@ -68,6 +68,7 @@ export {
 } from './instance.js'
 export { type Instrumented, instrument } from './instrument.js'
 export {
+  DEFAULT_GAS_LIMIT,
   DEFAULT_STACK_LIMIT,
   defaultGasSchedule,
   type GasSchedule,

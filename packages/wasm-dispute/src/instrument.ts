@@ -68,8 +68,7 @@ export function instrument(compiled: CompiledModule, options: InstrumentOptions)
   const m = compiled.module
   const bytes = m.bytes
   const numGlobals = compiled.globalTypes.length
-  const G_IC = numGlobals
-  const G_GAS = numGlobals + 1
+  const G_ACC = numGlobals
   const G_LIMIT = numGlobals + 2
   const G_USED = numGlobals + 3
   const G_LAST = numGlobals + 4
@@ -97,31 +96,27 @@ export function instrument(compiled: CompiledModule, options: InstrumentOptions)
     memory: '__wd_memory',
     table: '__wd_table',
   }
+  // One packed accumulator: gas in the high 32 bits, instructions in the low 32 bits (a
+  // segment adds `gas << 32 | length` at once). Exact while gas < 2^31 and every opcode costs
+  // at least 1 (then instructions <= gas); NormalModule enforces both. The limit global holds
+  // (limit + 1) << 32, so `acc >= limitGlobal` means gas > limit.
   helpers.push({
     name: names.reset,
     type: typeOf([0x7e], []),
     locals: [],
     body: [
-      0x42,
-      0,
-      0x24,
-      ...uleb(G_IC),
-      0x42,
-      0,
-      0x24,
-      ...uleb(G_GAS),
-      0x41,
-      0,
-      0x24,
-      ...uleb(G_USED),
-      0x20,
-      0,
-      0x24,
-      ...uleb(G_LIMIT),
+      ...[0x42, 0, 0x24, ...uleb(G_ACC)],
+      ...[0x41, 0, 0x24, ...uleb(G_USED)],
+      ...[0x20, 0, 0x42, 1, 0x7c, 0x42, 32, 0x86, 0x24, ...uleb(G_LIMIT)],
     ],
   })
-  helpers.push({ name: names.icount, type: typeOf([], [0x7e]), locals: [], body: [0x23, ...uleb(G_IC)] })
-  helpers.push({ name: names.gas, type: typeOf([], [0x7e]), locals: [], body: [0x23, ...uleb(G_GAS)] })
+  helpers.push({
+    name: names.icount,
+    type: typeOf([], [0x7e]),
+    locals: [],
+    body: [0x23, ...uleb(G_ACC), 0x42, ...sleb(0xffffffffn), 0x83],
+  })
+  helpers.push({ name: names.gas, type: typeOf([], [0x7e]), locals: [], body: [0x23, ...uleb(G_ACC), 0x42, 32, 0x88] })
   helpers.push({ name: names.last, type: typeOf([], [0x7f]), locals: [], body: [0x23, ...uleb(G_LAST)] })
   const globalGetters: string[] = []
   compiled.globalTypes.forEach((g, i) => {
@@ -177,11 +172,11 @@ export function instrument(compiled: CompiledModule, options: InstrumentOptions)
     const fs = code.frameSize
     const charge = (segId: number) => {
       const seg = segments.get(segId) as Segment
-      out.push(0x23, ...uleb(G_GAS), 0x42, ...sleb(seg.totalGas), 0x7c, 0x24, ...uleb(G_GAS))
-      out.push(0x23, ...uleb(G_GAS), 0x23, ...uleb(G_LIMIT), 0x56, 0x04, 0x40)
+      const packed = (BigInt(seg.totalGas) << 32n) | BigInt(seg.pcs.length)
+      out.push(0x23, ...uleb(G_ACC), 0x42, ...sleb(packed), 0x7c, 0x24, ...uleb(G_ACC))
+      out.push(0x23, ...uleb(G_ACC), 0x23, ...uleb(G_LIMIT), 0x5a, 0x04, 0x40)
       sites.push([out.length, { kind: 'oog', func: code.index, seg: segId }])
       out.push(0x00, 0x0b)
-      out.push(0x23, ...uleb(G_IC), 0x42, ...sleb(seg.pcs.length), 0x7c, 0x24, ...uleb(G_IC))
     }
     // Prologue: deterministic stack accounting.
     out.push(0x23, ...uleb(G_USED), 0x22, ...uleb(L_BASE), 0x41, ...sleb(fs), 0x6a, 0x24, ...uleb(G_USED))

@@ -2,10 +2,10 @@
 // instruction (including block/loop/end/else), charges its gas and increments the instruction
 // counter. Terminal states (returned, trapped, out of gas, exhausted) step to themselves.
 import { type CompiledFunc, MEMOP } from './compile.js'
-import { defaultGasSchedule, type GasSchedule } from './gas.js'
+import { DEFAULT_GAS_LIMIT, defaultGasSchedule, type GasSchedule } from './gas.js'
 import { doLoad, doStore } from './memops.js'
 
-export { defaultGasSchedule, type GasSchedule } from './gas.js'
+export { DEFAULT_GAS_LIMIT, defaultGasSchedule, type GasSchedule } from './gas.js'
 export { doLoad, doStore } from './memops.js'
 
 import { ArgumentError, UnknownExportError } from './errors.js'
@@ -57,7 +57,7 @@ export class Machine {
     args: readonly WasmValue[],
     options: MachineOptions = {},
   ) {
-    this.gasLimit = Number(options.gasLimit ?? 2n ** 53n - 1n)
+    this.gasLimit = Number(options.gasLimit ?? DEFAULT_GAS_LIMIT)
     this.stackLimit = options.stackLimit ?? DEFAULT_STACK_LIMIT
     this.gas = options.gasSchedule ?? defaultGasSchedule()
     const cap = this.stackLimit + 8

@@ -8,7 +8,7 @@ import { type CompiledModule, compileModule } from './compile.js'
 import { ArgumentError, HostStackOverflowError, UnknownExportError } from './errors.js'
 import { DEFAULT_MAX_PAGES, instantiate, PAGE } from './instance.js'
 import { type Instrumented, instrument } from './instrument.js'
-import { DEFAULT_STACK_LIMIT, defaultGasSchedule, type GasSchedule } from './machine.js'
+import { DEFAULT_GAS_LIMIT, DEFAULT_STACK_LIMIT, defaultGasSchedule, type GasSchedule } from './machine.js'
 import { MemoryTree, memoryDepth, slotLeaf, vectorRoot, ZERO32 } from './merkle.js'
 import { Status } from './numeric.js'
 import { type EngineImports, type EngineInstance, type EngineMemory, type EngineTable, engine } from './platform.js'
@@ -42,6 +42,9 @@ export class NormalModule {
   constructor(code: Uint8Array | CompiledModule, options: NormalOptions = {}) {
     this.compiled = code instanceof Uint8Array ? compileModule(code) : code
     this.gas = options.gasSchedule ?? defaultGasSchedule()
+    // Packed counters need instructions <= gas, i.e. every opcode costs at least 1.
+    const free = this.gas.findIndex((c) => c < 1)
+    if (free >= 0) throw new ArgumentError(`gas schedule: opcode 0x${free.toString(16)} must cost at least 1`, free)
     this.stackLimit = options.stackLimit ?? DEFAULT_STACK_LIMIT
     this.maxPages = options.maxMemoryPages ?? DEFAULT_MAX_PAGES
     this.instrumented = instrument(this.compiled, {
@@ -81,7 +84,9 @@ export class NormalInstance {
   }
 
   /** Invokes an export with a gas limit; never throws for wasm traps (they are results). */
-  invoke(name: string, args: readonly WasmValue[], gasLimit: bigint = 2n ** 53n - 1n): NormalResult {
+  invoke(name: string, args: readonly WasmValue[], gasLimit: bigint = DEFAULT_GAS_LIMIT): NormalResult {
+    if (gasLimit < 0n || gasLimit > DEFAULT_GAS_LIMIT)
+      throw new ArgumentError('normal mode needs 0 <= gas limit <= 2^31 - 1 (packed counters)', gasLimit)
     const wrapper = this.nm.instrumented.wrappers.get(name)
     const exp = this.nm.compiled.module.exports.find((e) => e.name === name && e.kind === 'func')
     if (!wrapper || !exp) throw new UnknownExportError(name)
@@ -158,10 +163,10 @@ export class NormalInstance {
     if (site.kind === 'oog') {
       const seg = info.segments.get(site.seg)
       if (!seg) throw new Error('unknown segment')
-      // The gas global already holds the whole segment's cost; the counter was not yet advanced.
-      // Like a trap, the refused instruction counts as one step and nothing is charged.
+      // The accumulator already holds the whole segment (gas and length). Like a trap, the
+      // refused instruction counts as one step and nothing of the segment is charged.
       void gasLimit
-      return { status: Status.OutOfGas, adjust: { icount: 1, gas: -seg.totalGas }, exact: true }
+      return { status: Status.OutOfGas, adjust: { icount: 1 - seg.pcs.length, gas: -seg.totalGas }, exact: true }
     }
     const pos = info.position.get(site.pc)
     const seg = pos ? info.segments.get(pos[0]) : undefined
