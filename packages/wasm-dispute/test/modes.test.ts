@@ -5,6 +5,8 @@ import fc from 'fast-check'
 import { workModule } from '../examples/programs.js'
 import { buildModule } from '../src/builder.js'
 import { compileModule } from '../src/compile.js'
+import { ArgumentError } from '../src/errors.js'
+import { NormalInstance, NormalModule } from '../src/normal.js'
 import { Status } from '../src/numeric.js'
 import { value } from '../src/values.js'
 import { dispute, normal } from './helpers/both.js'
@@ -172,4 +174,15 @@ test('traps mid-segment are counted exactly in normal mode', (t) => {
     t.is(d.status, status, `arg ${arg}`)
     t.deepEqual(normal(c, 'f', [value('i32', arg)], 10_000_000n), d, `arg ${arg}`)
   })
+})
+
+test('normal mode rejects gas limits above 2^31 - 1 and zero-cost schedules (packed counters)', (t) => {
+  const c = compileModule(workModule())
+  const ni = new NormalInstance(new NormalModule(c))
+  const e = t.throws(() => ni.invoke('work', [value('i32', 1)], 2n ** 31n), { instanceOf: ArgumentError })
+  t.is(e?.value, 2n ** 31n)
+  const free = new Uint32Array(256).fill(1)
+  free[0x01] = 0
+  t.throws(() => new NormalModule(c, { gasSchedule: free }), { instanceOf: ArgumentError })
+  t.is(ni.invoke('work', [value('i32', 1)], 2n ** 31n - 1n).status, Status.Returned)
 })
