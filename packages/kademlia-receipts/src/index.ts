@@ -72,7 +72,14 @@ export {
   StoreStatus,
   type StoreStatusCode,
 } from './messages.js'
-export { type CheckpointPort, ErrorCode, type KademliaComponents, KademliaNode, type NodeStats } from './node.js'
+export {
+  type CheckpointPort,
+  ErrorCode,
+  type KademliaComponents,
+  KademliaNode,
+  kademlia,
+  type NodeStats,
+} from './node.js'
 export {
   checkIdentity,
   dynamicPuzzleHolds,
@@ -107,11 +114,3 @@ export {
   verifyStorage,
 } from './receipts.js'
 export { RoutingTable, type UpdateResult } from './routing-table.js'
-
-/** Creates a node in the js-libp2p factory shape: `kademlia(init)(components)`. */
-import type { KademliaConfig as _Config } from './config.js'
-import { type KademliaComponents as _Components, KademliaNode as _Node } from './node.js'
-export const kademlia =
-  (init: _Config = {}) =>
-  (components: _Components): _Node =>
-    new _Node(init, components)

@@ -413,5 +413,11 @@ export class KademliaNode {
   }
 }
 
+/** Creates a node in the js-libp2p factory shape: `kademlia(init)(components)`. */
+export const kademlia =
+  (init: KademliaConfig = {}) =>
+  (components: KademliaComponents): KademliaNode =>
+    new KademliaNode(init, components)
+
 export const isKademliaError = (e: unknown): e is KademliaError => e instanceof KademliaError
 export { toHex }
