@@ -44,6 +44,11 @@ export interface NodeConfig {
   readonly metrics: ListenConfig
   /** Default "info". */
   readonly logLevel: LogLevel
+  /**
+   * Enables `POST /admin/partition` on the metrics listener: refuse connections to listed peer
+   * ids (partition tests). Default false.
+   */
+  readonly admin: boolean
 }
 
 /** One validator in the genesis registry. */
@@ -91,6 +96,7 @@ export function defaultConfig(): NodeConfig {
     rpc: { host: '127.0.0.1', port: 8545 },
     metrics: { host: '127.0.0.1', port: 9615 },
     logLevel: 'info',
+    admin: false,
   }
 }
 
@@ -152,7 +158,14 @@ export function parseConfig(raw: unknown): NodeConfig {
     rpc: listen(raw.rpc, 'rpc', d.rpc),
     metrics: listen(raw.metrics, 'metrics', d.metrics),
     logLevel,
+    admin: bool(raw, 'admin', d.admin),
   }
+}
+
+function bool(o: Json, field: string, fallback: boolean): boolean {
+  const v = o[field] ?? fallback
+  if (typeof v !== 'boolean') throw new InvalidConfigError(field, v, 'true or false')
+  return v
 }
 
 const HEX = /^[0-9a-f]*$/

@@ -25,6 +25,8 @@ export interface DevnetOptions {
   /** JSON-RPC port of node 0 (node i gets port + i); 0 = OS-assigned (default). */
   readonly rpcPort?: number
   readonly logLevel?: NodeConfig['logLevel']
+  /** Enable each node's `POST /admin/partition` (tests). Default false. */
+  readonly admin?: boolean
 }
 
 /** One prepared node. */
@@ -85,6 +87,7 @@ export async function prepareDevnet(dir: string, options: DevnetOptions = {}): P
       },
       metrics: { host: '127.0.0.1', port: 0 },
       logLevel: options.logLevel ?? 'info',
+      admin: options.admin ?? false,
     }
     const configPath = join(nodeDir, 'config.json')
     await writeConfig(configPath, config)

@@ -26,7 +26,7 @@ import { createRpcHandler, createSethNode, fastSigner, fastVerifier, type SethNo
 import { sha256 } from '@noble/hashes/sha2.js'
 import { hexToBytes } from '@noble/hashes/utils.js'
 import { type RpcServer, type StatusServer, startRpcServer, startStatusServer } from './adapters/http.js'
-import { catchUpTransport, startMesh } from './adapters/p2p.js'
+import { catchUpTransport, peerBlocker, startMesh } from './adapters/p2p.js'
 import { levelStore } from './adapters/store.js'
 import { type GenesisFile, type NodeConfig, parseGenesis } from './config.js'
 import { scheduledConsensus, turnTaking } from './consensus-schedule.js'
@@ -183,6 +183,7 @@ export async function startNode(config: NodeConfig, baseDir: string, logger?: Lo
   const topicBatches = `atmo/${gid.slice(0, 16)}/batches`
   const topicBlocks = `atmo/${gid.slice(0, 16)}/blocks`
   let stopped = false
+  const blocker = peerBlocker(m)
 
   const gossip = (topic: string, bytes: Uint8Array, what: string) => {
     m.publish(topic, bytes).catch((e) => {
@@ -226,6 +227,7 @@ export async function startNode(config: NodeConfig, baseDir: string, logger?: Lo
     }
   }
   const offBatches = m.subscribe(topicBatches, (payload, meta) => {
+    if (blocker.has(meta.via)) return
     let batch: Batch
     try {
       batch = decodeBatch(payload)
@@ -241,7 +243,10 @@ export async function startNode(config: NodeConfig, baseDir: string, logger?: Lo
   let syncing = false
   const sync = async (peerId?: string): Promise<void> => {
     if (syncing || stopped) return
-    const peers = m.peers().map((p) => p.peerId)
+    const peers = m
+      .peers()
+      .map((p) => p.peerId)
+      .filter((id) => !blocker.has(id))
     const target = peerId ?? peers[Math.floor(Math.random() * peers.length)]
     if (target === undefined) return
     syncing = true
@@ -257,6 +262,7 @@ export async function startNode(config: NodeConfig, baseDir: string, logger?: Lo
   const syncTimer = setInterval(() => void sync(), config.p2p.syncIntervalMs)
 
   const offBlocks = m.subscribe(topicBlocks, (payload, meta) => {
+    if (blocker.has(meta.via)) return
     let block: Block
     try {
       block = decodeBlock(payload)
@@ -316,6 +322,14 @@ export async function startNode(config: NodeConfig, baseDir: string, logger?: Lo
   const statusServer: StatusServer = await startStatusServer(config.metrics.host, config.metrics.port, {
     metrics: () => metrics.render(status()),
     status,
+    ...(config.admin
+      ? {
+          partition: async (ids: string[]) => {
+            await blocker.set(ids)
+            log.info('partition set', { blocked: ids })
+          },
+        }
+      : {}),
     block: async (height) => {
       const b = await ledger.getBlockByHeight(height)
       if (b === undefined) return undefined

@@ -15,10 +15,38 @@ export interface StatusServer {
 export async function startStatusServer(
   host: string,
   port: number,
-  routes: { metrics: () => string; status: () => unknown; block: (height: bigint) => Promise<unknown> },
+  routes: {
+    metrics: () => string
+    status: () => unknown
+    block: (height: bigint) => Promise<unknown>
+    /** POST /admin/partition with {"block": [peer ids]}; absent = route disabled. */
+    partition?: (peerIds: string[]) => Promise<void>
+  },
 ): Promise<StatusServer> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/'
+    if (req.method === 'POST' && path === '/admin/partition' && routes.partition !== undefined) {
+      const partition = routes.partition
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        let ids: unknown
+        try {
+          ids = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { block?: unknown }).block
+        } catch {
+          ids = undefined
+        }
+        if (!Array.isArray(ids) || ids.some((x) => typeof x !== 'string')) {
+          res.writeHead(400, { 'content-type': 'text/plain' }).end('expected {"block": [peer ids]}\n')
+          return
+        }
+        partition(ids as string[]).then(
+          () => res.writeHead(204).end(),
+          (e) => res.writeHead(500, { 'content-type': 'text/plain' }).end(String(e)),
+        )
+      })
+      return
+    }
     if (req.method !== 'GET') {
       res.writeHead(405).end()
       return

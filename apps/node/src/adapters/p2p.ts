@@ -70,3 +70,35 @@ export async function catchUpTransport(
     },
   }
 }
+
+/** Refuses connections to chosen peers (partition tests): drops open ones, hangs up new ones. */
+export interface PeerBlocker {
+  /** Replaces the blocked set; an empty list heals. */
+  set(peerIds: readonly string[]): Promise<void>
+  has(peerId: string): boolean
+  readonly blocked: readonly string[]
+}
+
+export function peerBlocker(mesh: MeshNode): PeerBlocker {
+  let blocked = new Set<string>()
+  const node = mesh.libp2p
+  node.addEventListener('peer:connect', (e) => {
+    const id = e.detail.toString()
+    if (blocked.has(id)) void node.hangUp(e.detail).catch(() => {})
+  })
+  return {
+    async set(peerIds) {
+      blocked = new Set(peerIds)
+      await Promise.all(
+        node
+          .getConnections()
+          .filter((c) => blocked.has(c.remotePeer.toString()))
+          .map((c) => node.hangUp(c.remotePeer).catch(() => {})),
+      )
+    },
+    has: (id) => blocked.has(id),
+    get blocked() {
+      return [...blocked]
+    },
+  }
+}
