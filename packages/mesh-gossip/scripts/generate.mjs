@@ -8,7 +8,11 @@ import { join } from 'node:path'
 
 const dir = new URL('../src/generated/', import.meta.url).pathname
 const protos = readdirSync(dir).filter((f) => f.endsWith('.proto'))
-execFileSync('protons', protos.map((p) => join(dir, p)), { stdio: 'inherit' })
+execFileSync(
+  'protons',
+  protos.map((p) => join(dir, p)),
+  { stdio: 'inherit' },
+)
 for (const p of protos) {
   const file = join(dir, p.replace(/\.proto$/, '.ts'))
   const text = readFileSync(file, 'utf8')

@@ -1,18 +1,19 @@
 // Encoding and checked decoding of the network messages (docs/mesh-gossip.md, "Messages").
 // Every decode checks size first, then protobuf structure, then the protocol version, and
 // throws a typed error instead of returning half-parsed data.
-import {
-  type ControlMessage,
-  ControlMessage as ControlMessageCodec,
-  GossipEnvelope,
-  PeerRegisterResponse,
-} from './generated/mesh.js'
+
 import {
   MalformedMessageError,
   MessageTooLargeError,
   UnexpectedMessageError,
   UnsupportedVersionError,
 } from './errors.js'
+import {
+  type ControlMessage,
+  ControlMessage as ControlMessageCodec,
+  GossipEnvelope,
+  PeerRegisterResponse,
+} from './generated/mesh.js'
 
 /** Network protocol version (Sawtooth NETWORK_PROTOCOL_VERSION is also 1). */
 export const PROTOCOL_VERSION = 1
@@ -23,8 +24,8 @@ export const DEFAULT_MAX_CONTROL_BYTES = 16 * 1024
 /** Upper bound for one gossip envelope (payload plus a few bytes). */
 export const DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024
 
-export { PeerRegisterResponse }
 export type { ControlMessage }
+export { PeerRegisterResponse }
 
 /** The control requests and responses, as a tagged union. */
 export type Control =
@@ -82,7 +83,8 @@ export function decodeControl(bytes: Uint8Array, maxBytes: number = DEFAULT_MAX_
   } catch (cause) {
     throw new MalformedMessageError('ControlMessage', bytes, { cause })
   }
-  if (wire.protocolVersion !== PROTOCOL_VERSION) throw new UnsupportedVersionError(wire.protocolVersion, PROTOCOL_VERSION)
+  if (wire.protocolVersion !== PROTOCOL_VERSION)
+    throw new UnsupportedVersionError(wire.protocolVersion, PROTOCOL_VERSION)
   const present: Control[] = []
   if (wire.getPeersRequest !== undefined) present.push({ kind: 'get-peers-request' })
   if (wire.getPeersResponse !== undefined)

@@ -12,9 +12,9 @@ export interface PeeringConfig {
   readonly staticPeers: readonly string[]
   /** Period of the topology check. Sawtooth topology_check_frequency = 1 s. */
   readonly checkIntervalMs: number
-  /** How long a search waits for GetPeers answers. Sawtooth _response_duration = 2 s. */
+  /** How long a search waits for GetPeers answers before choosing. Sawtooth _response_duration = 2 s. */
   readonly responseTimeoutMs: number
-  /** Deadline for one peering request. */
+  /** Hard deadline for one control request; only then is the endpoint backed off. */
   readonly requestTimeoutMs: number
   /** First back-off on a failing endpoint. Sawtooth INITIAL_RETRY_FREQUENCY = 10 s. */
   readonly backoffInitialMs: number
@@ -37,7 +37,7 @@ export const DEFAULT_PEERING_CONFIG: PeeringConfig = {
   staticPeers: [],
   checkIntervalMs: 1_000,
   responseTimeoutMs: 2_000,
-  requestTimeoutMs: 5_000,
+  requestTimeoutMs: 10_000,
   backoffInitialMs: 10_000,
   backoffMaxMs: 300_000,
   topologyLingerMs: 3_000,

@@ -7,12 +7,12 @@ import { Backoff } from './backoff.js'
 import { type Control, decodeControl, encodeControl } from './codec.js'
 import { type PeeringConfig, resolvePeeringConfig } from './config.js'
 import {
+  InvalidEndpointError,
   MeshError,
   PeeringRejectedError,
   RequestFailedError,
   RequestTimeoutError,
   UnexpectedMessageError,
-  InvalidEndpointError,
 } from './errors.js'
 import type { ConnectionState, PeerInfo, PeeringComponents, PeeringEvent } from './ports.js'
 import { pick } from './random.js'
@@ -55,11 +55,17 @@ class PeeringCore implements Peering {
   readonly #lastState = new Map<string, ConnectionState>()
   readonly #endpoints = new Map<string, string>()
   readonly #known = new Set<string>()
+  /** Endpoints that failed to answer at all (dial refused, timeout): not asked again until it elapses. */
+  readonly #unreachable: Backoff
+  /** Endpoints that refused or failed peering: not chosen as candidates until it elapses. */
   readonly #backoff: Backoff
   readonly #penalties = new Map<string, number>()
   readonly #bans = new Map<string, number>()
   readonly #linger = new Map<string, TimerHandle>()
   readonly #listeners = new Set<(event: PeeringEvent) => void>()
+  readonly #inFlight = new Set<string>()
+  /** Peers we have an outstanding peering request to; their connection must not linger-close. */
+  readonly #pending = new Set<string>()
   readonly #unsubscribe: Unsubscribe[] = []
   #timer: TimerHandle | undefined
   #checking: Promise<void> | undefined
@@ -72,6 +78,7 @@ class PeeringCore implements Peering {
     readonly c: PeeringComponents,
   ) {
     this.#backoff = new Backoff(config.backoffInitialMs, config.backoffMaxMs)
+    this.#unreachable = new Backoff(config.backoffInitialMs, config.backoffMaxMs)
   }
 
   start(): void {
@@ -151,11 +158,18 @@ class PeeringCore implements Peering {
   }
 
   async #runCheck(): Promise<void> {
+    // A peering whose connection is gone (an event lost in a race) is dropped here.
+    for (const id of [...this.#peers.keys()]) if (!this.c.transport.isConnected(id)) this.#dropPeer(id)
     const { staticPeers, maxPeers, minPeers } = this.config
     const now = this.c.clock.now()
     const local = this.c.transport.localEndpoint
     const statics = staticPeers.filter(
-      (e) => e !== local && !this.#isPeerEndpoint(e) && !this.#backoff.blocked(e, now) && this.#peers.size < maxPeers,
+      (e) =>
+        e !== local &&
+        !this.#isPeerEndpoint(e) &&
+        !this.#backoff.blocked(e, now) &&
+        !this.#unreachable.blocked(e, now) &&
+        this.#peers.size < maxPeers,
     )
     await Promise.all(statics.map((e) => this.#requestPeering(e)))
     if (this.#running && this.#peers.size < minPeers) await this.#search()
@@ -169,26 +183,41 @@ class PeeringCore implements Peering {
     const now = this.c.clock.now()
     const sources = new Set<string>()
     for (const p of this.#peers.values()) sources.add(p.endpoint)
-    for (const s of seeds) if (s !== local && !this.#backoff.blocked(s, now)) sources.add(s)
+    for (const s of seeds) if (s !== local && !this.#unreachable.blocked(s, now)) sources.add(s)
     const explorable = [...this.#known].filter(
-      (e) => !sources.has(e) && !this.#isPeerEndpoint(e) && !this.#backoff.blocked(e, now),
+      (e) => !sources.has(e) && !this.#isPeerEndpoint(e) && !this.#unreachable.blocked(e, now),
     )
     for (let i = 0; i < this.exploreFanout && explorable.length > 0; i++) {
       const idx = Math.floor(this.c.random.next() * explorable.length)
       sources.add(explorable[idx]!)
       explorable.splice(idx, 1)
     }
+    // Ask everyone at once; wait responseTimeoutMs for answers (Sawtooth _response_duration).
+    // Answers arriving later still land in the known set for the next round.
     const candidates = new Set<string>()
-    await Promise.all(
-      [...sources].map(async (endpoint) => {
-        const list = await this.#getPeers(endpoint)
-        for (const e of list) candidates.add(e)
+    const asked = [...sources].filter((e) => !this.#inFlight.has(e))
+    const answers = Promise.all(
+      asked.map(async (endpoint) => {
+        this.#inFlight.add(endpoint)
+        try {
+          for (const e of await this.#getPeers(endpoint)) candidates.add(e)
+        } finally {
+          this.#inFlight.delete(endpoint)
+        }
       }),
     )
+    let wait: TimerHandle | undefined
+    await Promise.race([
+      answers,
+      new Promise<void>((r) => (wait = this.c.clock.setTimeout(r, this.config.responseTimeoutMs))),
+    ])
+    wait?.cancel()
+    if (candidates.size === 0) for (const e of this.#known) candidates.add(e)
     if (!this.#running) return
     const later = this.c.clock.now()
     const unpeered = [...candidates].filter((e) => {
-      if (e === local || this.#isPeerEndpoint(e) || this.#backoff.blocked(e, later)) return false
+      if (e === local || this.#isPeerEndpoint(e)) return false
+      if (this.#backoff.blocked(e, later) || this.#unreachable.blocked(e, later)) return false
       const id = this.#idOf(e)
       return id !== undefined && !this.isBanned(id)
     })
@@ -210,15 +239,16 @@ class PeeringCore implements Peering {
   async #getPeers(endpoint: string): Promise<string[]> {
     let answer: Control
     try {
-      answer = await this.#request(endpoint, { kind: 'get-peers-request' }, this.config.responseTimeoutMs)
+      answer = await this.#request(endpoint, { kind: 'get-peers-request' }, this.config.requestTimeoutMs)
     } catch (error) {
       this.#fail(endpoint, error)
       return []
     }
     if (answer.kind !== 'get-peers-response') {
-      this.#badAnswer(endpoint, new UnexpectedMessageError('get-peers-response', answer.kind))
+      this.#fail(endpoint, new UnexpectedMessageError('get-peers-response', answer.kind))
       return []
     }
+    this.#unreachable.succeed(endpoint)
     const local = this.c.transport.localEndpoint
     const valid = answer.peerEndpoints.filter((e) => e !== local && this.#idOf(e) !== undefined)
     for (const e of valid) this.#remember(e)
@@ -228,7 +258,16 @@ class PeeringCore implements Peering {
 
   async #requestPeering(endpoint: string): Promise<void> {
     const peerId = this.#idOf(endpoint)
-    if (peerId === undefined || this.#peers.has(peerId)) return
+    if (peerId === undefined || this.#peers.has(peerId) || this.#pending.has(peerId)) return
+    this.#pending.add(peerId)
+    try {
+      await this.#requestPeeringOnce(endpoint, peerId)
+    } finally {
+      this.#pending.delete(peerId)
+    }
+  }
+
+  async #requestPeeringOnce(endpoint: string, peerId: string): Promise<void> {
     let answer: Control
     try {
       answer = await this.#request(
@@ -238,10 +277,11 @@ class PeeringCore implements Peering {
       )
     } catch (error) {
       this.#fail(endpoint, error)
+      this.#scheduleLinger(peerId)
       return
     }
     if (answer.kind !== 'peer-register-response') {
-      this.#badAnswer(endpoint, new UnexpectedMessageError('peer-register-response', answer.kind))
+      this.#fail(endpoint, new UnexpectedMessageError('peer-register-response', answer.kind))
       return
     }
     if (answer.status !== 'ok') {
@@ -251,6 +291,11 @@ class PeeringCore implements Peering {
       return
     }
     if (!this.#running) return
+    if (!this.c.transport.isConnected(peerId)) {
+      // The answer raced a disconnect; the remote has dropped us already.
+      this.#fail(endpoint, new RequestFailedError(endpoint, { cause: 'connection closed before peering completed' }))
+      return
+    }
     if (this.#peers.size >= this.config.maxPeers && !this.#peers.has(peerId)) {
       // Filled up by inbound requests meanwhile: undo on the remote side too.
       void this.#request(endpoint, { kind: 'peer-unregister-request' }, this.config.requestTimeoutMs).catch(() => {})
@@ -258,6 +303,7 @@ class PeeringCore implements Peering {
       return
     }
     this.#backoff.succeed(endpoint)
+    this.#unreachable.succeed(endpoint)
     this.#addPeer(peerId, endpoint)
   }
 
@@ -288,7 +334,11 @@ class PeeringCore implements Peering {
   }
 
   #fail(endpoint: string, error: unknown): void {
-    const delayMs = this.#backoff.fail(endpoint, this.c.clock.now())
+    const now = this.c.clock.now()
+    // A refusal says nothing about reachability; anything else means the endpoint did not answer properly.
+    const delayMs =
+      error instanceof PeeringRejectedError ? this.#backoff.fail(endpoint, now) : this.#unreachable.fail(endpoint, now)
+    if (!(error instanceof PeeringRejectedError)) this.#backoff.fail(endpoint, now)
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
     this.#emit({ type: 'backoff', endpoint, delayMs, reason })
     // A decoding failure on an answer is bad input from that peer as well.
@@ -296,12 +346,6 @@ class PeeringCore implements Peering {
       const id = this.#idOf(endpoint)
       if (id !== undefined) this.reportBadInput(id, error)
     }
-  }
-
-  #badAnswer(endpoint: string, error: MeshError): void {
-    this.#fail(endpoint, error)
-    const id = this.#idOf(endpoint)
-    if (id !== undefined && !isBadInput(error)) this.reportBadInput(id, error)
   }
 
   // ---- serving (Sawtooth gossip_handlers) ----
@@ -402,7 +446,9 @@ class PeeringCore implements Peering {
       peerId,
       this.c.clock.setTimeout(() => {
         this.#linger.delete(peerId)
-        if (this.#running && this.stateOf(peerId) === 'connected') {
+        if (this.#pending.has(peerId)) {
+          this.#scheduleLinger(peerId)
+        } else if (this.#running && this.stateOf(peerId) === 'connected') {
           void this.c.transport.disconnect(peerId).catch(() => {})
         }
       }, this.config.topologyLingerMs),

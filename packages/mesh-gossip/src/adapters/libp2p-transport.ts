@@ -82,7 +82,11 @@ export class Libp2pTransport implements PeeringTransport {
     return peerIdOfEndpoint(endpoint)
   }
 
-  async request(endpoint: string, message: Uint8Array, options?: { readonly signal?: AbortSignal }): Promise<Uint8Array> {
+  async request(
+    endpoint: string,
+    message: Uint8Array,
+    options?: { readonly signal?: AbortSignal },
+  ): Promise<Uint8Array> {
     const signal = options?.signal ?? AbortSignal.timeout(10_000)
     let stream: Awaited<ReturnType<Libp2p['dialProtocol']>> | undefined
     try {

@@ -4,10 +4,10 @@
 import type { Unsubscribe } from '@atmosphere/interfaces'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import type { PrivateKey } from '@libp2p/interface'
 import { type GossipSub, type GossipsubOpts, gossipsub, TopicValidatorResult } from '@libp2p/gossipsub'
 import { createTopicScoreParams } from '@libp2p/gossipsub/score'
 import { identify } from '@libp2p/identify'
+import type { PrivateKey } from '@libp2p/interface'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
@@ -58,6 +58,8 @@ export interface MeshNode {
   peers(): PeerInfo[]
   /** Number of open libp2p connections. */
   connections(): number
+  /** Peers gossipsub knows to be subscribed to the topic, and those in its mesh for it. */
+  topicPeers(topic: string): { subscribers: number; mesh: number }
   on(listener: (event: MeshNodeEvent) => void): Unsubscribe
   /** The underlying host and core, for diagnostics and tests. */
   readonly libp2p: Libp2p<{ pubsub: GossipSub }>
@@ -89,6 +91,9 @@ export async function createMeshNode(options: MeshNodeOptions = {}): Promise<Mes
           // Whole envelopes above the limit are not even decoded by gossipsub.
           maxInboundDataLength: maxMessageBytes + 64,
           allowPublishToZeroTopicPeers: false,
+          // Topology-only connections touch many peers; on one host they all share an IP and
+          // gossipsub's IP-colocation penalty (P6) would graylist them (decision 0045).
+          scoreParams: { IPColocationFactorWhitelist: new Set(['127.0.0.1', '::1']) },
         }
   const node = await createLibp2p({
     ...(options.privateKey === undefined ? {} : { privateKey: options.privateKey }),
@@ -98,6 +103,9 @@ export async function createMeshNode(options: MeshNodeOptions = {}): Promise<Mes
     streamMuxers: [yamux()],
     services: { identify: identify(), pubsub: gossipsub(gossipOpts) },
     connectionManager: { maxConnections: 64 },
+    // libp2p's default 5 s minimum ping timeout aborts healthy connections on a loaded host;
+    // a crashed peer is still noticed at once by TCP close (decision 0046).
+    connectionMonitor: { abortConnectionOnPingFailure: false },
   })
   let core: Peering | undefined
   const transport = new Libp2pTransport(node, {
@@ -107,6 +115,8 @@ export async function createMeshNode(options: MeshNodeOptions = {}): Promise<Mes
   await transport.start()
   const pubsub = node.services.pubsub
   let running = true
+  const repair = setInterval(() => repairGossipStreams(node), 2_000)
+  repair.unref()
 
   if (mode === 'dynamic') {
     core = peering(options)({ clock: realClock, random: mathRandom, transport })
@@ -136,10 +146,17 @@ export async function createMeshNode(options: MeshNodeOptions = {}): Promise<Mes
     const topics = (pubsub as unknown as { opts?: { scoreParams?: { topics?: Record<string, unknown> } } }).opts
       ?.scoreParams?.topics
     if (topics !== undefined) {
+      // Only P4 (invalid messages) is switched on: the library's defaults for P1–P3b would
+      // graylist honest peers of a quiet topic (mesh delivery deficit), see decision 0045.
       topics[topic] = createTopicScoreParams({
         topicWeight: 1,
-        invalidMessageDeliveriesWeight: -100,
-        invalidMessageDeliveriesDecay: 0.5,
+        timeInMeshWeight: 0,
+        firstMessageDeliveriesWeight: 0,
+        meshMessageDeliveriesWeight: 0,
+        meshFailurePenaltyWeight: 0,
+        // 1, 2, 3 invalid messages score −10, −40, −90: graylisted (< −80) after the third.
+        invalidMessageDeliveriesWeight: -10,
+        invalidMessageDeliveriesDecay: 0.9,
       })
     }
   }
@@ -217,6 +234,10 @@ export async function createMeshNode(options: MeshNodeOptions = {}): Promise<Mes
     connections() {
       return node.getConnections().length
     },
+    topicPeers(topic) {
+      const mesh = (pubsub as unknown as { mesh?: Map<string, Set<string>> }).mesh?.get(topic)?.size ?? 0
+      return { subscribers: pubsub.getSubscribers(topic).length, mesh }
+    },
     on(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
@@ -227,11 +248,33 @@ export async function createMeshNode(options: MeshNodeOptions = {}): Promise<Mes
     async stop() {
       if (!running) return
       running = false
+      clearInterval(repair)
       await core?.stop()
       await node.stop()
     },
   }
   return api
+}
+
+/**
+ * @libp2p/gossipsub 17 opens its outbound stream once per connection event; if that stream
+ * closes while the connection stays open (a remote reset, a duplicate connection replaced),
+ * the peer silently gets no more messages. Reopen it (decision 0046).
+ */
+function repairGossipStreams(node: Libp2p<{ pubsub: GossipSub }>): void {
+  const pubsub = node.services.pubsub as unknown as {
+    peers: Map<string, unknown>
+    streamsOutbound: Map<string, unknown>
+    createOutboundStream?: (peerId: unknown, connection: unknown) => Promise<void>
+  }
+  if (typeof pubsub.createOutboundStream !== 'function') return
+  for (const connection of node.getConnections()) {
+    if (connection.status !== 'open') continue
+    const id = connection.remotePeer.toString()
+    if (pubsub.peers.has(id) && !pubsub.streamsOutbound.has(id)) {
+      void pubsub.createOutboundStream(connection.remotePeer, connection).catch(() => {})
+    }
+  }
 }
 
 async function dialWithRetry(node: Libp2p, endpoint: string, alive: () => boolean): Promise<void> {

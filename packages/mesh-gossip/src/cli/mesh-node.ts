@@ -42,7 +42,11 @@ const log = (event: string, fields: Record<string, unknown> = {}) => {
   process.stdout.write(`${JSON.stringify({ t: Math.round(now() * 1000) / 1000, event, ...fields })}\n`)
 }
 const errorJson = (e: unknown) =>
-  e instanceof MeshError ? e.toJSON() : e instanceof Error ? { name: e.name, message: e.message } : { message: String(e) }
+  e instanceof MeshError
+    ? e.toJSON()
+    : e instanceof Error
+      ? { name: e.name, message: e.message }
+      : { message: String(e) }
 const int = (name: string, v: string | undefined) => {
   if (v === undefined) return undefined
   const n = Number(v)
@@ -127,6 +131,7 @@ let stopping = false
 const stop = async () => {
   if (stopping) return
   stopping = true
+  setTimeout(() => process.exit(0), 5_000).unref()
   await node.stop().catch(() => {})
   log('stopped')
   process.exit(0)
@@ -156,6 +161,7 @@ rl.on('line', (line) => {
       peers: peers.map((p) => p.peerId),
       endpoints: peers.map((p) => p.endpoint),
       connections: node.connections(),
+      ...node.topicPeers(topic),
     })
   } else if (cmd.cmd === 'stop') {
     void stop()
@@ -163,6 +169,11 @@ rl.on('line', (line) => {
     log('command-error', { line })
   }
 })
+// If the parent dies without closing our stdin, stop anyway.
+const parent = process.ppid
+setInterval(() => {
+  if (process.ppid !== parent) void stop()
+}, 2_000).unref()
 rl.on('close', () => {
   // stdin closed: the parent is gone or done with us.
   void stop()

@@ -95,7 +95,7 @@ export class NodeProcess {
     })
   }
 
-  ready(timeoutMs = 60_000): Promise<string> {
+  ready(timeoutMs = 240_000): Promise<string> {
     return this.waitFor(() => this.endpoint || undefined, timeoutMs, 'ready')
   }
 
@@ -103,11 +103,7 @@ export class NodeProcess {
   async status(timeoutMs = 30_000): Promise<LogLine> {
     const before = this.lines.length
     this.send({ cmd: 'status' })
-    return this.waitFor(
-      () => this.lines.slice(before).find((l) => l.event === 'status'),
-      timeoutMs,
-      'status',
-    )
+    return this.waitFor(() => this.lines.slice(before).find((l) => l.event === 'status'), timeoutMs, 'status')
   }
 
   /** Current peering count from the latest state line (0 if none yet). */
@@ -133,7 +129,11 @@ export class NodeProcess {
 }
 
 /** Polls `check` every `intervalMs` until it returns true or `timeoutMs` passes. */
-export async function poll(check: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 250): Promise<boolean> {
+export async function poll(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 250,
+): Promise<boolean> {
   const end = Date.now() + timeoutMs
   while (Date.now() < end) {
     if (await check()) return true
