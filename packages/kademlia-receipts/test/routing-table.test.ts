@@ -1,8 +1,10 @@
 import test from 'ava'
 import fc from 'fast-check'
 import { compareDistance } from '../src/id.js'
+import type { NodeIdentity } from '../src/identity.js'
 import { generateUnsignedIdentity } from '../src/identity.js'
 import type { Contact } from '../src/messages.js'
+import { KademliaNode } from '../src/node.js'
 import { seededRandom } from '../src/random.js'
 import { RoutingTable } from '../src/routing-table.js'
 import { SimWorld } from '../src/sim/world.js'
@@ -67,4 +69,40 @@ test('a full bucket pings its least-recently-seen contact: kept if alive, evicte
     a.table.buckets[0]?.map((c) => c.address),
     [SimWorld.address(p), SimWorld.address(r)],
   )
+})
+
+test('buckets without a lookup for an hour are refreshed by a lookup into them', async (t) => {
+  t.timeout(60_000)
+  const hour = 3_600_000
+  const world = new SimWorld({ nodes: 60, seed: 12, lazy: false, node: { k: 8 } })
+  await world.join(0, 59)
+  const node = new KademliaNode(
+    {
+      k: 8,
+      refreshIntervalMs: hour,
+      republishIntervalMs: 1e12,
+      checkpointIntervalMs: 1e12,
+      puzzle: world.puzzle,
+      authenticate: false,
+    },
+    {
+      transport: world.network.transport(SimWorld.address(59)),
+      clock: world.clock,
+      random: world.random,
+      identity: world.identities[59] as NodeIdentity,
+    },
+  )
+  await world.clock.run(node.bootstrap([SimWorld.address(0)]))
+  const joinedAt = world.clock.now()
+  const nonEmpty = node.table.buckets.map((b, i) => (b.length > 0 ? i : -1)).filter((i) => i >= 0)
+  t.true(nonEmpty.length >= 3)
+  const sent = node.stats.requestsSent
+  // the first timer fires a hair under an hour after the join's lookups (nothing is due yet);
+  // by the second every bucket has gone an hour without a lookup
+  await world.clock.advance(2 * hour + 60_000)
+  for (const i of nonEmpty)
+    t.true((node.table.lastLookup[i] as number) >= hour, `bucket ${i} last looked up at ${node.table.lastLookup[i]}`)
+  t.true(node.stats.requestsSent > sent, 'the refresh lookups sent requests')
+  t.true(joinedAt < hour)
+  node.close()
 })
