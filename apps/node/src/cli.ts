@@ -229,6 +229,12 @@ async function cmdDevnet(args: string[]): Promise<number> {
         say(`› node-${j + 1} up: JSON-RPC ${run.rpcUrl}, metrics ${run.statusUrl}/metrics`)
       }
     }
+    // Each node's config now names every other node as a seed, so a node restarted by hand
+    // (node-0 included) finds the network again.
+    for (const [i, n] of prepared.nodes.entries()) {
+      const seeds = runs.filter((_, j) => j !== i).map((r) => r.peerEndpoint)
+      await writeConfig(n.configPath, { ...n.config, p2p: { ...n.config.p2p, seeds } })
+    }
     // Ready: every node answers JSON-RPC and has its minimum number of peers.
     const want = Math.min(3, nodes - 1)
     const deadline = Date.now() + 120_000
@@ -263,8 +269,11 @@ async function cmdDevnet(args: string[]): Promise<number> {
     if (prepared.accounts.length > 3) say(`›   … ${prepared.accounts.length - 3} more in ${join(dir, 'genesis.json')}`)
     say('› Ctrl-C stops the devnet')
   } catch (e) {
-    say(`› devnet failed: ${e instanceof Error ? e.message : String(e)}`)
-    await shutdown('start failed', 1)
+    // A Ctrl-C while starting makes the pending starts fail; that is not an error.
+    if (!shuttingDown) {
+      say(`› devnet failed: ${e instanceof Error ? e.message : String(e)}`)
+      await shutdown('start failed', 1)
+    }
   }
   return await done
 }

@@ -57,6 +57,10 @@ export async function startCluster(options: DevnetOptions = {}): Promise<Cluster
       await writeConfig(n.configPath, { ...n.config, p2p: { ...n.config.p2p, seeds: [runs[0].peerEndpoint] } })
     const rest = devnet.nodes.slice(1).map((_, j) => launch(j + 1))
     for (const [j, p] of rest.entries()) runs[j + 1] = await p.started
+    for (const [i, n] of devnet.nodes.entries()) {
+      const seeds = runs.filter((_, j) => j !== i).map((r) => r.peerEndpoint)
+      await writeConfig(n.configPath, { ...n.config, p2p: { ...n.config.p2p, seeds } })
+    }
   } catch (e) {
     for (const p of procs) p?.child.kill('SIGKILL')
     throw e
