@@ -171,6 +171,13 @@ export class MemoryCommitment {
       this.sync()
     }
   }
+  /** A commitment over `mem` that starts from an existing (up-to-date or dirty-tracked) tree. */
+  static withTree(mem: MemoryInst, tree: MemoryTree): MemoryCommitment {
+    const c = new MemoryCommitment(undefined, tree.depth)
+    ;(c as { mem: MemoryInst | undefined }).mem = mem
+    c.tree = tree
+    return c
+  }
   sync(): void {
     const mem = this.mem
     if (!mem || mem.dirty.length === 0) return

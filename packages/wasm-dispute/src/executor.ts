@@ -18,6 +18,7 @@ import { equal } from './merkle.js'
 import { Status } from './numeric.js'
 import type { StepContext } from './onestep.js'
 import { proveStep } from './proof.js'
+import { cloneMachine } from './snapshot.js'
 import type { WasmValue } from './values.js'
 
 /** What a party in the game must be able to answer. */
@@ -134,37 +135,51 @@ export class ReplayExecutor implements Executor {
     }
   }
 
-  /** Positions the machine at state k (restarting if k is behind). */
+  private faultAt(): number {
+    return this.fault && this.fault.kind !== 'extra' ? this.fault.step : -1
+  }
+
+  private checkpoints: { pos: number; m: Machine }[] = []
+  /** Most checkpoints kept (each holds a copy of memory and stacks). */
+  static maxCheckpoints = 24
+
+  private remember(): void {
+    if (this.checkpoints.some((c) => c.pos === this.pos)) return
+    this.checkpoints.push({ pos: this.pos, m: cloneMachine(this.m) })
+    if (this.checkpoints.length > ReplayExecutor.maxCheckpoints) this.checkpoints.shift()
+  }
+
+  /**
+   * Positions the machine at state k; halted states repeat. Going back resumes from the
+   * nearest earlier checkpoint (every answered position is one), else from the snapshot.
+   */
   private seek(k: number): void {
-    if (k < this.pos) this.restart()
-    const faultAt = this.fault && this.fault.kind !== 'extra' ? this.fault.step : -1
+    if (k < this.pos) {
+      let best: { pos: number; m: Machine } | undefined
+      for (const c of this.checkpoints) if (c.pos <= k && (!best || c.pos > best.pos)) best = c
+      if (best) {
+        this.m = cloneMachine(best.m)
+        this.h = new StateHasher(this.m)
+        this.pos = best.pos
+      } else this.restart()
+    }
+    const faultAt = this.faultAt()
     while (this.pos < k) {
-      if (this.m.status !== Status.Running) {
-        this.pos = k
-        break
-      }
-      this.m.run(1)
-      this.pos++
+      const next = faultAt > this.pos && faultAt <= k ? faultAt : k
+      if (this.m.status === Status.Running) this.m.run(next - this.pos)
+      this.pos = next
       if (this.pos === faultAt) this.applyFault()
     }
-    // A fault on a halted state is still applied at its index.
-    if (faultAt >= 0 && this.pos >= faultAt && this.appliedFor !== this.m) {
-      if (this.m.icount + 0 < faultAt && this.m.status !== Status.Running) this.applyFault()
-    }
-    this.appliedFor = this.m
+    this.remember()
   }
-  private appliedFor: Machine | undefined
 
-  /** Steps at which the honest machine halts (runs to the end once). */
+  /** Claimed halting step: runs the (possibly faulty) machine until it halts. */
   claimedSteps(): number {
     if (this.haltAt === undefined) {
       this.restart()
-      const faultAt = this.fault && this.fault.kind !== 'extra' ? this.fault.step : -1
-      while (this.m.status === Status.Running) {
-        this.m.run(1)
-        this.pos++
-        if (this.pos === faultAt) this.applyFault()
-      }
+      const faultAt = this.faultAt()
+      if (faultAt > 0) this.seek(faultAt)
+      while (this.m.status === Status.Running) this.pos += this.m.run(1 << 20)
       this.haltAt = this.pos
       if (this.fault?.kind === 'extra') this.extraFinal = this.pos + this.fault.step
     }

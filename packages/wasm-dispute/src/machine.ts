@@ -145,6 +145,32 @@ export class Machine {
   }
 
   private entry: WasmFunc | undefined
+
+  /** Copies this machine's state onto a copied instance (see snapshot.ts). */
+  copyInto(root: Instance, mapFunc: (f: WasmFunc) => WasmFunc): Machine {
+    const c = Object.create(Machine.prototype) as Machine
+    const self = this as unknown as Record<string, unknown>
+    const copy = c as unknown as Record<string, unknown>
+    for (const k of Object.keys(self)) copy[k] = self[k]
+    const slots = (s: Slots, used: number): Slots => {
+      const n = makeSlots(s.u64.length)
+      n.u8.set(s.u8.subarray(0, used * 8))
+      return n
+    }
+    copy['root'] = root
+    copy['ostk'] = slots(this.ostk, this.sp)
+    copy['lstk'] = slots(this.lstk, this.lp)
+    copy['fFunc'] = this.fFunc.slice(0, this.depth).map(mapFunc)
+    copy['fRetPc'] = this.fRetPc.slice()
+    copy['fLocalBase'] = this.fLocalBase.slice()
+    copy['fOpBase'] = this.fOpBase.slice()
+    copy['fUsed'] = this.fUsed.slice()
+    copy['fEpoch'] = this.fEpoch.slice()
+    copy['entry'] = this.entry ? mapFunc(this.entry) : undefined
+    const top = c.fFunc[this.depth - 1]
+    copy['inst'] = top ? top.instance : root
+    return c
+  }
   entryFunc(): WasmFunc {
     if (!this.entry) this.entry = this.fFunc[0] as WasmFunc
     return this.entry

@@ -19,6 +19,7 @@ import {
   vectorRoot,
 } from '../src/merkle.js'
 import { Status } from '../src/numeric.js'
+import { cloneMachine } from '../src/snapshot.js'
 import { value } from '../src/values.js'
 import { randomProgram } from './helpers/random-program.js'
 
@@ -107,4 +108,28 @@ test('state hashing refuses modules with imports (typed error)', (t) => {
   const f = inst.exportedFunc('g')
   if (!f) return t.fail('no export')
   t.throws(() => new StateHasher(new Machine(inst, f, [])), { instanceOf: UnsupportedFeatureError })
+})
+
+test('a cloned machine (checkpoint) continues exactly like the original', (t) => {
+  let compared = 0
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 300 }), (seed, at) => {
+      const p = randomProgram(seed)
+      const c = compileModule(p.bytes)
+      const m = invoke(instantiate(c), 'main', [value('i32', p.arg)], { gasLimit: 3000n })
+      const h = new StateHasher(m)
+      m.run(at)
+      h.hash()
+      const copy = cloneMachine(m)
+      const hc = new StateHasher(copy)
+      if (!equal(hc.hash(), h.hash())) return false
+      // Diverge the original's future: the copy must not share memory, stacks or globals.
+      while (m.status === Status.Running) m.run(100)
+      while (copy.status === Status.Running) copy.run(37)
+      compared++
+      return equal(hc.hash(), h.hash()) && copy.icount === m.icount
+    }),
+    { numRuns: 40 },
+  )
+  t.is(compared, 40)
 })
