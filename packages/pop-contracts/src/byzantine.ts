@@ -92,7 +92,9 @@ export class ByzantineChannel {
     const out = new Set<number>()
     for (const acc of this.#accusations.values()) {
       if (acc.decided) continue
-      for (let i = 0; i < this.#n; i++) if (i !== this.#h.me && i !== acc.subject && !acc.votes.has(i)) out.add(i)
+      for (let i = 0; i < this.#n; i++) {
+        if (i !== this.#h.me && i !== acc.subject && !this.#h.faulty.has(i) && !acc.votes.has(i)) out.add(i)
+      }
     }
     return out
   }
@@ -152,9 +154,17 @@ export class ByzantineChannel {
     return idHex
   }
 
-  /** True while an accusation against a party not (yet) convicted awaits its verdict. */
+  /**
+   * True while an accusation against a party not (yet) convicted awaits its verdict and a vote
+   * that could still decide it may come (from a party neither accused nor convicted).
+   */
   hasPending(): boolean {
-    for (const acc of this.#accusations.values()) if (!acc.decided && !this.#h.faulty.has(acc.subject)) return true
+    for (const acc of this.#accusations.values()) {
+      if (acc.decided || this.#h.faulty.has(acc.subject)) continue
+      for (let i = 0; i < this.#n; i++) {
+        if (i !== acc.subject && !this.#h.faulty.has(i) && !acc.votes.has(i)) return true
+      }
+    }
     return false
   }
 

@@ -8,6 +8,7 @@ import { ByzantineChannel, type HeldJob } from './byzantine.js'
 import { type Contract, signContract, verifyContractSignature } from './contract.js'
 import { crc32 } from './crc32.js'
 import {
+  ByzantineChannelClosedError,
   ChannelClosedError,
   ContractSignatureInvalidError,
   MalformedUnitError,
@@ -86,6 +87,14 @@ export type {
 } from './node-types.js'
 export { DEFAULT_PARAMS } from './node-types.js'
 
+const BYZANTINE_TYPES: ReadonlySet<UnitTypeName> = new Set([
+  'RecoveryRequest',
+  'RecoveryResponse',
+  'Accusation',
+  'Vote',
+])
+const MAX_EARLY_UNITS = 256
+
 /** Creates a party engine (js-libp2p shape: `popNode(init)(components)`). */
 export function popNode<A>(init: PopNodeInit<A>): (components: PopComponents<A>) => PopNode {
   return (components) => new Engine(init, components)
@@ -134,6 +143,7 @@ class Engine<A> implements PopNode {
   readonly #sentJobs = new Set<string>()
   readonly #closes = new Set<number>()
   readonly #closeDigests = new Map<number, Uint8Array>()
+  readonly #early: { sender: number; type: UnitTypeName; value: unknown }[] = []
   readonly #statusWaiters = new Map<number, ((s: ChannelStatus) => void)[]>()
   #closeSent = false
   #isClosed = false
@@ -187,7 +197,7 @@ class Engine<A> implements PopNode {
       onReceipt: (r, via) => this.#onReceipt(r, via),
       deliverJob: (phase, job, digest, jobSig, data) => this.#deliverJob(phase, job, digest, jobSig, data),
       convicted: (party) => {
-        this.#phasesOpened(this.machine.voidParty(party))
+        this.#voidOverdue(this.#ports.clock.now(), party)
         this.#maybeClose()
       },
       settled: () => this.#checkClosed(),
@@ -432,6 +442,14 @@ class Engine<A> implements PopNode {
 
   #dispatch(sender: number, type: UnitTypeName, value: unknown): void {
     try {
+      if (!this.machine.isOpen && BYZANTINE_TYPES.has(type)) {
+        // A peer that already holds every signature may use the channel before we do: keep its
+        // units (bounded) and apply them when the contract opens here.
+        if (this.#early.length >= MAX_EARLY_UNITS)
+          throw new ByzantineChannelClosedError('the Byzantine channel is not open yet', { sender, type })
+        this.#early.push({ sender, type, value })
+        return
+      }
       checkLevel2Privilege({ open: this.machine.isOpen, closed: this.#isClosed, faulty: this.faulty }, sender, type)
       switch (type) {
         case 'Signature':
@@ -500,6 +518,9 @@ class Engine<A> implements PopNode {
     if (this.#signatures.every((s) => s !== undefined)) {
       this.#emit({ type: 'open' })
       this.#phasesOpened(this.machine.open())
+      for (const e of this.#early.splice(0)) this.#dispatch(e.sender, e.type, e.value)
+      // Contradictions seen before the contract opened are accused now.
+      for (const v of this.#violations) if (v.subject !== this.me && !this.#isClosed) this.#bc.accuse(v)
     }
   }
 
@@ -628,7 +649,16 @@ class Engine<A> implements PopNode {
     const ch = this.machine.channel(r.phase, r.job, r.recipient)
     if (ch === undefined) return
     const state = this.machine.channelState(ch.index)
-    if (state === 'closed' || state === 'void') return
+    if (state === 'closed') return
+    if (state === 'void') {
+      // A receipt that arrives after its channel was voided (its party convicted) still proves
+      // the delivery: the channel closes and the job earns its hours if the contract is open here.
+      if (this.#isClosed) return
+      this.machine.revive(ch.index)
+      this.#receipts.set(ch.index, r)
+      this.#emit({ type: 'channel-closed', phase: r.phase, job: r.job, recipient: r.recipient, via })
+      return
+    }
     if (state === 'unopened') {
       this.#pendingReceipts.set(ch.index, r)
       return
@@ -837,7 +867,24 @@ class Engine<A> implements PopNode {
   }
 
   /** Open channels of the open phase: probe, then recovery, then silence accusation (paper §4.2). */
+  /**
+   * Voids the open, overdue channels in which a convicted party acts or receives, so the
+   * contract continues without it; channels not yet overdue stay open and may still close.
+   */
+  #voidOverdue(now: number, only?: number): void {
+    for (const ch of this.#c.channels) {
+      if (this.machine.channelState(ch.index) !== 'open') continue
+      const culprit = this.faulty.has(ch.actor) ? ch.actor : this.faulty.has(ch.recipient) ? ch.recipient : undefined
+      if (culprit === undefined || (only !== undefined && culprit !== only)) continue
+      const openedAt = this.#phaseOpenedAt[ch.phase] ?? now
+      if (now < openedAt + (this.#c.phases[ch.phase]?.jobs[ch.job]?.deadlineMs ?? 0)) continue
+      this.#phasesOpened(this.machine.voidChannel(ch.index))
+    }
+    this.#maybeClose()
+  }
+
   #checkChannels(now: number, need: Set<number>): void {
+    if (this.faulty.size > 0) this.#voidOverdue(now)
     for (const ch of this.#c.channels) {
       if (this.machine.channelState(ch.index) !== 'open') continue
       const openedAt = this.#phaseOpenedAt[ch.phase] ?? now

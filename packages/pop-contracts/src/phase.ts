@@ -84,6 +84,25 @@ export class PhaseMachine {
     return this.#open ? this.#advance(false) : []
   }
 
+  /**
+   * Voids one channel that is neither closed nor void (its actor or recipient was convicted
+   * and it is overdue). Returns the phases that opened.
+   */
+  voidChannel(index: number): number[] {
+    const c = this.contract.channels[index]
+    if (c === undefined) throw new NoSuchChannelError('no channel with this index', index)
+    if (this.#state[index] !== undefined)
+      throw new ChannelClosedError(`the channel is already ${this.#state[index]}`, index)
+    this.#state[index] = 'void'
+    return this.#open ? this.#advance(false) : []
+  }
+
+  /** Turns a void channel into a closed one (its receipt arrived late); phases are unaffected. */
+  revive(index: number): void {
+    if (this.#state[index] !== 'void') throw new ChannelClosedError('only a void channel can be revived', index)
+    this.#state[index] = 'closed'
+  }
+
   /** Marks a job as contradicted (its actor signed two different messages): it earns nothing. */
   contradict(phase: number, job: number): void {
     this.#contradicted.add(`${phase}/${job}`)

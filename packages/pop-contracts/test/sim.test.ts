@@ -268,8 +268,9 @@ test.serial('a recipient that withholds its receipt is handed the job by every p
   for (const [i, o] of r.outcomes.entries()) {
     if (i === 4) continue
     t.deepEqual(o?.faulty, [4])
-    // Job (1,0) never got party 4's receipt, and party 4's own later job was voided with it.
-    t.deepEqual(o?.hours, [8, 0, 4, 3, 0, 0])
+    // Job (1,0) never got party 4's receipt, so it earns nothing; party 4's own later job was
+    // executed and still earns its hours (conviction voids only overdue channels).
+    t.deepEqual(o?.hours, [8, 0, 4, 3, 6, 0])
   }
 })
 
