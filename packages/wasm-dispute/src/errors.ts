@@ -128,3 +128,15 @@ export class HostStackOverflowError extends WasmDisputeError {
     super('platform engine stack overflow before the deterministic stack limit', undefined, { cause })
   }
 }
+
+/** The host could not provide a resource the module asked for within the deterministic limits. */
+export class HostResourceError extends WasmDisputeError {
+  override name = 'HostResourceError' as const
+  readonly resource: string
+  readonly amount: number
+  constructor(resource: string, amount: number, cause?: unknown) {
+    super(`cannot allocate ${resource} of ${amount}`, { resource, amount }, { cause })
+    this.resource = resource
+    this.amount = amount
+  }
+}

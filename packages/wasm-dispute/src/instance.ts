@@ -2,13 +2,15 @@
 // checking every segment before writing any, then running the start function uncounted.
 import { type CompiledFunc, type CompiledModule, compileModule } from './compile.js'
 import type { ConstExpr, FuncType, Limits, ValType } from './decode.js'
-import { InstantiationTrapError, LinkError, UnsupportedFeatureError } from './errors.js'
+import { HostResourceError, InstantiationTrapError, LinkError, UnsupportedFeatureError } from './errors.js'
 import { makeSlots, type Slots, STATUS_TEXT, Status } from './numeric.js'
 import type { WasmValue } from './values.js'
 
 export const PAGE = 65536
 /** Default deterministic memory limit in pages (the full 32-bit space, as the MVP allows). */
 export const DEFAULT_MAX_PAGES = 65536
+/** Deterministic limit on the initial table size. */
+export const MAX_TABLE_ELEMS = 10_000_000
 
 /** Linear memory with leaf-level dirty tracking for the incremental Merkle tree (32-byte leaves). */
 export class MemoryInst {
@@ -22,7 +24,11 @@ export class MemoryInst {
   constructor(min: number, maxPages: number) {
     this.pages = min
     this.maxPages = maxPages
-    this.bytes = new Uint8Array(min * PAGE)
+    try {
+      this.bytes = new Uint8Array(min * PAGE)
+    } catch (e) {
+      throw new HostResourceError('memory pages', min, e)
+    }
     this.view = new DataView(this.bytes.buffer)
     this.dirtyBits = new Uint8Array(min * 2048)
   }
@@ -40,7 +46,13 @@ export class MemoryInst {
     const old = this.pages
     if (delta > this.maxPages - old) return -1
     if (delta === 0) return old
-    const next = new Uint8Array((old + delta) * PAGE)
+    let next: Uint8Array
+    try {
+      next = new Uint8Array((old + delta) * PAGE)
+    } catch (e) {
+      // Below the deterministic cap the grow must succeed; a host that cannot is not a valid executor.
+      throw new HostResourceError('memory pages', old + delta, e)
+    }
     next.set(this.bytes)
     const bits = new Uint8Array((old + delta) * 2048)
     bits.set(this.dirtyBits)
@@ -184,8 +196,14 @@ export function instantiate(code: CompiledModule | Uint8Array, options: Instanti
   for (const code of compiled.funcs) {
     inst.funcs.push({ kind: 'wasm', instance: inst, code, typeKey: funcTypeKey(code.type) })
   }
-  for (const l of m.tables) inst.table = { elems: new Array(l.min).fill(null), max: l.max }
+  for (const l of m.tables) {
+    if (l.min > MAX_TABLE_ELEMS)
+      throw new UnsupportedFeatureError('table-size', `table of ${l.min} elements exceeds ${MAX_TABLE_ELEMS}`)
+    inst.table = { elems: new Array(l.min).fill(null), max: l.max }
+  }
   for (const l of m.memories) {
+    if (l.min > maxPagesLimit)
+      throw new UnsupportedFeatureError('memory-size', `memory of ${l.min} pages exceeds the limit of ${maxPagesLimit}`)
     const maxPages = Math.min(l.max ?? maxPagesLimit, maxPagesLimit)
     const mem = new MemoryInst(l.min, maxPages)
     declaredMax.set(mem, l.max !== undefined)

@@ -6,6 +6,7 @@ import { workModule } from '../examples/programs.js'
 import { buildModule } from '../src/builder.js'
 import { compileModule } from '../src/compile.js'
 import { InvalidModuleError, MalformedModuleError, UnsupportedFeatureError } from '../src/errors.js'
+import { instantiate } from '../src/instance.js'
 
 const TYPED = [MalformedModuleError, InvalidModuleError, UnsupportedFeatureError]
 
@@ -70,4 +71,14 @@ test('type errors are InvalidModuleError with the function and pc', (t) => {
   const bad = buildModule({ funcs: [{ results: [0x7f], body: [0x42, 1] }] })
   const e = t.throws(() => compileModule(bad), { instanceOf: InvalidModuleError })
   t.regex(e?.where ?? '', /function 0/)
+})
+
+test('huge memories and tables are refused with typed errors, not crashes', (t) => {
+  const mem = buildModule({ memory: { min: 70000 }, funcs: [] })
+  t.throws(() => compileModule(mem), { instanceOf: InvalidModuleError })
+  const big = buildModule({ memory: { min: 2000 }, funcs: [] })
+  t.throws(() => instantiate(compileModule(big), { maxMemoryPages: 1024 }), { instanceOf: UnsupportedFeatureError })
+  const table = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 4, 7, 1, 0x70, 0, 0x80, 0x80, 0x80, 0x10])
+  const e = t.throws(() => instantiate(compileModule(table)), { instanceOf: UnsupportedFeatureError })
+  t.is(e?.feature, 'table-size')
 })
