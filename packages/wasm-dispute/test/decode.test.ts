@@ -5,10 +5,19 @@ import fc from 'fast-check'
 import { workModule } from '../examples/programs.js'
 import { buildModule } from '../src/builder.js'
 import { compileModule } from '../src/compile.js'
-import { InvalidModuleError, MalformedModuleError, UnsupportedFeatureError } from '../src/errors.js'
+import {
+  InstantiationTrapError,
+  InvalidModuleError,
+  LinkError,
+  MalformedModuleError,
+  UnsupportedFeatureError,
+} from '../src/errors.js'
 import { instantiate } from '../src/instance.js'
+import { invoke } from '../src/machine.js'
+import { Status } from '../src/numeric.js'
+import { value } from '../src/values.js'
 
-const TYPED = [MalformedModuleError, InvalidModuleError, UnsupportedFeatureError]
+const TYPED = [MalformedModuleError, InvalidModuleError, UnsupportedFeatureError, LinkError, InstantiationTrapError]
 
 test('arbitrary bytes: accepted or rejected with a typed error, never a crash', (t) => {
   let runs = 0
@@ -36,7 +45,14 @@ test('mutations of a valid module: accepted or rejected with a typed error', (t)
       const b = base.slice()
       b[at] = (b[at] as number) ^ mask
       try {
-        compileModule(b)
+        const c = compileModule(b)
+        // Whatever still validates must also instantiate and run without an untyped failure.
+        const inst = instantiate(c, { maxMemoryPages: 64 })
+        const f = inst.exportedFunc('work')
+        if (f && f.kind === 'wasm' && f.code.type.params.length === 1 && f.code.type.params[0] === 0x7f) {
+          const m = invoke(inst, 'work', [value('i32', 20)], { gasLimit: 20_000n })
+          while (m.status === Status.Running) m.run(5000)
+        }
         return true
       } catch (e) {
         rejected++
