@@ -88,8 +88,9 @@ export async function createMeshNode(options: MeshNodeOptions = {}): Promise<Mes
     mode === 'static'
       ? {}
       : {
-          // Whole envelopes above the limit are not even decoded by gossipsub.
-          maxInboundDataLength: maxMessageBytes + 64,
+          // Up to 4× the limit gossipsub still hands the message to our validator, which logs a
+          // MessageTooLargeError and penalises the sender; beyond that gossipsub drops it unread.
+          maxInboundDataLength: 4 * maxMessageBytes,
           allowPublishToZeroTopicPeers: false,
           // Topology-only connections touch many peers; on one host they all share an IP and
           // gossipsub's IP-colocation penalty (P6) would graylist them (decision 0045).
