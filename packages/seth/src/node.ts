@@ -19,7 +19,15 @@ import { decodeSethReceipt, type EvmLog, type SethReceipt } from './receipt.js'
 
 /** How blocks are produced in single-node mode. */
 export type MiningMode =
-  | { readonly mode: 'auto' }
+  | {
+      readonly mode: 'auto'
+      /**
+       * Answer eth_sendRawTransaction only once the transaction is in a committed block, as
+       * Hardhat's automine does (true by default). Clients that check for a receipt once and
+       * then wait for the next block (ethers) rely on it.
+       */
+      readonly waitForInclusion?: boolean
+    }
   | { readonly mode: 'interval'; readonly intervalMs: number }
   | { readonly mode: 'manual' }
 
@@ -109,6 +117,7 @@ export class SethNode {
   private readonly listeners = new Set<(info: BlockInfo, reverted: readonly Block[]) => void>()
   private timer: { cancel(): void } | undefined
   private queue: Queued[] = []
+  private readonly waiters = new Map<string, (error?: Error) => void>()
   private flushScheduled = false
   private mining = false
   private again = false
@@ -127,7 +136,22 @@ export class SethNode {
     if (init.mining?.mode === 'interval') this.scheduleInterval(init.mining.intervalMs)
   }
 
+  /** Resolves when the transaction is committed or dropped (or after 30 s, leaving it pending). */
+  private inclusion(txId: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => settle(), 30_000)
+      const settle = (error?: Error) => {
+        clearTimeout(timer)
+        this.waiters.delete(txId)
+        if (error === undefined) resolve()
+        else reject(error)
+      }
+      this.waiters.set(txId, settle)
+    })
+  }
+
   private committed(e: CommitEvent): void {
+    for (const r of e.receipts) this.waiters.get(r.transactionId)?.()
     for (const b of e.reverted) this.blockInfos.delete(b.id)
     const info = this.buildInfo(e.block, e.receipts)
     for (const t of info.transactions) this.family.forget(t.decoded.hashHex)
@@ -220,7 +244,12 @@ export class SethNode {
         setImmediate(() => void this.flush())
       }
     })
-    if (this.init.mining?.mode === 'auto') this.autoMine()
+    const mining = this.init.mining
+    if (mining?.mode === 'auto') {
+      const included = mining.waitForInclusion === false ? undefined : this.inclusion(d.hashHex)
+      this.autoMine()
+      await included
+    }
     return `0x${d.hashHex}`
   }
 
@@ -273,6 +302,9 @@ export class SethNode {
   /** Re-batches the innocent transactions of our own batches that a block build dropped. */
   private rejected(rejected: readonly RejectedBatch[]): void {
     for (const r of rejected) {
+      const faulty = r.transactionId ?? (r.batch.transactions.length === 1 ? r.batch.transactions[0]!.id : undefined)
+      if (faulty !== undefined)
+        this.waiters.get(faulty)?.(new TransactionRejectedError(`dropped from the pool: ${r.reason}`, `0x${faulty}`))
       if (r.transactionId === undefined || r.batch.transactions.length < 2) continue
       if (!equal(r.batch.header.signerPublicKey, this.init.batcher.publicKey)) continue
       for (const tx of r.batch.transactions) {

@@ -89,7 +89,8 @@ test('ethers receives contract events by WebSocket subscription', async (t) => {
   t.teardown(() => h.close())
   const ws = new WebSocketProvider(h.server.wsUrl)
   t.teardown(() => ws.destroy())
-  const alice = h.wallets[0]!.connect(ws)
+  const aliceWallet = h.wallets[0]!.connect(ws)
+  const alice = new NonceManager(aliceWallet)
   const { Emitter } = compileAll()
   const emitter = (await new ContractFactory(
     Emitter!.abi as never,
@@ -104,11 +105,11 @@ test('ethers receives contract events by WebSocket subscription', async (t) => {
   await new Promise((r) => setTimeout(r, 300))
   const tx = (await emitter.getFunction('ping')('hello')) as ContractTransactionResponse
   await tx.wait()
-  t.deepEqual(await got, [1n, alice.address, 'hello'])
+  t.deepEqual(await got, [1n, aliceWallet.address, 'hello'])
   const heads: number[] = []
   await ws.on('block', (n: number) => heads.push(n))
   await new Promise((r) => setTimeout(r, 300))
-  await (await alice.sendTransaction({ to: alice.address, value: 1n })).wait()
+  await (await alice.sendTransaction({ to: aliceWallet.address, value: 1n })).wait()
   for (let i = 0; i < 50 && heads.length === 0; i++) await new Promise((r) => setTimeout(r, 100))
   t.true(heads.length > 0)
 })

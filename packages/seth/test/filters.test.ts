@@ -9,6 +9,7 @@ import {
   type ContractTransactionResponse,
   id,
   JsonRpcProvider,
+  NonceManager,
   type Wallet,
 } from 'ethers'
 import { compileAll } from './contracts.js'
@@ -21,7 +22,8 @@ test('filters: eth_newFilter, eth_newBlockFilter, eth_getFilterChanges, eth_unin
   const url = h.server.url
   const provider = new JsonRpcProvider(url, undefined, { pollingInterval: 50 })
   t.teardown(() => provider.destroy())
-  const alice = h.wallets[0]!.connect(provider) as Wallet
+  // ethers' 250 ms request cache would repeat a nonce for back-to-back sends (see ethers.test.ts).
+  const alice = new NonceManager(h.wallets[0]!.connect(provider))
   const { Emitter } = compileAll()
   const emitter = (await new ContractFactory(
     Emitter!.abi as never,
