@@ -281,19 +281,45 @@ export class StateHasher {
     }
   }
 
+  /** The top frame's locals as last hashed (to skip rehashing when no local changed). */
+  private topLocals: { depth: number; epoch: number; bytes: Uint8Array } | undefined
+
   framesHash(): Uint8Array {
     const m = this.m
     let dirty = false
     for (let d = 0; d < m.depth; d++) {
       const top = d === m.depth - 1
       if (!dirty && !top && this.frameEpoch[d] === m.fEpoch[d] && this.frameChain[d + 1]) continue
+      if (!dirty && top && this.frameChain[d + 1] && this.topUnchanged(d)) continue
       dirty = true
       this.frameChain[d + 1] = framePush(encodeFrame(this.frameRecord(d)), this.frameChain[d] as Uint8Array)
       this.frameEpoch[d] = top ? -1 : (m.fEpoch[d] as number)
+      if (top) this.rememberTop(d)
     }
     this.frameEpoch.length = m.depth
     this.frameChain.length = m.depth + 1
     return this.frameChain[m.depth] as Uint8Array
+  }
+
+  private localsBytes(d: number): Uint8Array {
+    const m = this.m
+    const n = m.fFunc[d]?.code.localTypes.length ?? 0
+    const base = m.fLocalBase[d] as number
+    return m.lstk.u8.subarray(base * 8, (base + n) * 8)
+  }
+
+  /** Same frame (depth and epoch) as last hashed and byte-identical locals. */
+  private topUnchanged(d: number): boolean {
+    const t = this.topLocals
+    if (!t || t.depth !== d || t.epoch !== this.m.fEpoch[d]) return false
+    const cur = this.localsBytes(d)
+    if (cur.length !== t.bytes.length) return false
+    for (let i = 0; i < cur.length; i++) if (cur[i] !== t.bytes[i]) return false
+    return true
+  }
+
+  private rememberTop(d: number): void {
+    this.topLocals = { depth: d, epoch: this.m.fEpoch[d] as number, bytes: this.localsBytes(d).slice() }
   }
 
   /** Hash of the frames below the top one. */
