@@ -113,3 +113,35 @@ test('one-step proof for a memory store: size is header + frame + operands + lea
   t.is(ctx.memDepth, 15)
   t.is(proof.length, 237 + 48 + 32 + (16 + 32) + 32 + 15 * 32)
 })
+
+test('forged proofs are rejected across random programs (every witness kind)', (t) => {
+  let rejected = 0
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+      fc.nat(200),
+      fc.nat(),
+      fc.integer({ min: 1, max: 255 }),
+      (seed, at, pos, mask) => {
+        const p = randomProgram(seed)
+        const { m, h, ctx } = setup(p.bytes, p.arg, 3000n)
+        m.run(at)
+        if (m.status !== Status.Running) return true
+        const pre = h.hash()
+        const { proof } = proveStep(m, h, ctx)
+        const forged = proof.slice()
+        const i = pos % forged.length
+        forged[i] = (forged[i] as number) ^ mask
+        try {
+          judgeStep(ctx, pre, forged)
+          return false
+        } catch (e) {
+          rejected++
+          return e instanceof ProofMismatchError || e instanceof ProofDecodeError
+        }
+      },
+    ),
+    { numRuns: 300 },
+  )
+  t.true(rejected > 100, `${rejected} forged proofs rejected`)
+})
