@@ -35,6 +35,8 @@ export interface ByzantineHost {
   readonly secretKey: Uint8Array
   readonly clock: Clock
   readonly voteDelayMs: number
+  /** Longest wait for an accusation's verdict before the contract may close anyway. */
+  readonly pendingLimitMs: number
   /** Receipts known, by channel index. */
   readonly receipts: ReadonlyMap<number, Receipt>
   /** Job data held, by "phase/job". */
@@ -61,6 +63,8 @@ interface Accusation {
   readonly subject: number
   readonly payload: PayloadOf<'Accusation'>
   readonly votes: Map<number, { guilty: boolean; sig: Uint8Array }>
+  readonly accuser: number
+  readonly receivedAt: number
   decided: boolean
 }
 
@@ -155,12 +159,16 @@ export class ByzantineChannel {
   }
 
   /**
-   * True while an accusation against a party not (yet) convicted awaits its verdict and a vote
-   * that could still decide it may come (from a party neither accused nor convicted).
+   * True while an accusation awaits a verdict that a vote still to come could give: its subject
+   * and its accuser are not convicted, some party neither accused nor convicted has not voted,
+   * and it arrived less than `voteDelayMs + recoveryTimeoutMs` ago (a party that already closed
+   * can no longer vote, so the wait is bounded).
    */
   hasPending(): boolean {
+    const now = this.#h.clock.now()
     for (const acc of this.#accusations.values()) {
-      if (acc.decided || this.#h.faulty.has(acc.subject)) continue
+      if (acc.decided || this.#h.faulty.has(acc.subject) || this.#h.faulty.has(acc.accuser)) continue
+      if (now - acc.receivedAt >= this.#h.pendingLimitMs) continue
       for (let i = 0; i < this.#n; i++) {
         if (i !== acc.subject && !this.#h.faulty.has(i) && !acc.votes.has(i)) return true
       }
@@ -178,7 +186,16 @@ export class ByzantineChannel {
     const idHex = bytesToHex(id)
     if (this.#accusations.has(idHex)) return
     if (v.subject >= this.#n) throw new InvalidEvidenceError('accused party does not exist', v.subject)
-    const acc: Accusation = { id, idHex, subject: v.subject, payload: v, votes: new Map(), decided: false }
+    const acc: Accusation = {
+      id,
+      idHex,
+      subject: v.subject,
+      payload: v,
+      votes: new Map(),
+      accuser: sender,
+      receivedAt: this.#h.clock.now(),
+      decided: false,
+    }
     this.#accusations.set(idHex, acc)
     const kind = v.kind === AccusationKind.Violation ? 'violation' : 'silence'
     this.#h.emit({ type: 'accusation', id: idHex, kind, subject: v.subject, by: sender })

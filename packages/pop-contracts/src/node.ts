@@ -185,6 +185,7 @@ class Engine<A> implements PopNode {
       secretKey: this.#id.secretKey,
       clock: this.#ports.clock,
       voteDelayMs: this.#p.voteDelayMs,
+      pendingLimitMs: this.#p.voteDelayMs + this.#p.recoveryTimeoutMs,
       receipts: this.#receipts,
       heldData: this.#heldData,
       isClosed: () => this.#isClosed,
@@ -850,6 +851,8 @@ class Engine<A> implements PopNode {
   #tick(): void {
     const now = this.#ports.clock.now()
     this.#reasm.expire(now)
+    // A close held back by a pending accusation proceeds once the verdict came or the wait ran out.
+    if (this.#closeSent && !this.#isClosed) this.#checkClosed()
     const need = new Set<number>()
     // Gaps, unacknowledged sends, missing signatures and closes: ask the peer.
     for (let i = 0; i < this.#n; i++) {
