@@ -110,7 +110,12 @@ function receiptBloom(t: TransactionInfo): Uint8Array {
   return bloom
 }
 
-export function formatBlock(info: BlockInfo, full: boolean, miner: string): Record<string, unknown> {
+export function formatBlock(
+  info: BlockInfo,
+  full: boolean,
+  miner: string,
+  gasLimit = 30_000_000n,
+): Record<string, unknown> {
   const b = info.block
   const h = b.header
   return {
@@ -130,7 +135,7 @@ export function formatBlock(info: BlockInfo, full: boolean, miner: string): Reco
     totalDifficulty: '0x0',
     extraData: '0x',
     size: q(1000 + info.transactions.reduce((s, t) => s + t.decoded.tx.serialize().length, 0)),
-    gasLimit: q(30_000_000n),
+    gasLimit: q(gasLimit),
     gasUsed: q(info.gasUsed),
     timestamp: q(Math.floor(h.timestamp / 1000)),
     baseFeePerGas: '0x0',

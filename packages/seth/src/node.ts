@@ -471,6 +471,8 @@ export class SethNode {
     this.closed = true
     this.timer?.cancel()
     this.unsubscribe()
+    // Callers waiting for inclusion get their hash back; the transaction stays in the pool.
+    for (const settle of [...this.waiters.values()]) settle()
     while (this.mining) await new Promise((r) => setTimeout(r, 5))
   }
 }

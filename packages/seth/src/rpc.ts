@@ -124,7 +124,7 @@ export class RpcHandler {
     let head: Record<string, unknown> | undefined
     for (const [id, s] of this.subscriptions) {
       if (s.kind === 'newHeads') {
-        head ??= formatBlock(info, false, this.miner(info))
+        head ??= formatBlock(info, false, this.miner(info), this.node.family.blockGasLimit)
         const { transactions: _t, ...header } = head
         s.connection.notify({
           jsonrpc: '2.0',
@@ -258,11 +258,15 @@ export class RpcHandler {
       }
       case 'eth_getBlockByNumber': {
         const info = await this.blockAt(p[0])
-        return info === undefined ? null : formatBlock(info, p[1] === true, this.miner(info))
+        return info === undefined
+          ? null
+          : formatBlock(info, p[1] === true, this.miner(info), this.node.family.blockGasLimit)
       }
       case 'eth_getBlockByHash': {
         const info = await node.blockByHash(hash32(p[0], 'hash'))
-        return info === undefined ? null : formatBlock(info, p[1] === true, this.miner(info))
+        return info === undefined
+          ? null
+          : formatBlock(info, p[1] === true, this.miner(info), this.node.family.blockGasLimit)
       }
       case 'eth_getBlockTransactionCountByNumber': {
         const info = await this.blockAt(p[0])
