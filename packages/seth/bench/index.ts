@@ -10,8 +10,9 @@ import { fileURLToPath } from 'node:url'
 import { HDNodeWallet, Wallet } from 'ethers'
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16)
-const PER_CLIENT = Number(process.env.BENCH_PER_CLIENT ?? 150)
+const PER_CLIENT = Number(process.env.BENCH_PER_CLIENT ?? 120)
 const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS ?? 100)
+const CLIENT_PROCS = Number(process.env.BENCH_CLIENT_PROCS ?? 8)
 const MNEMONIC = 'test test test test test test test test test test test junk'
 const here = dirname(fileURLToPath(import.meta.url))
 const require = (await import('node:module')).createRequire(import.meta.url)
@@ -122,24 +123,40 @@ async function signAll(wallets: Wallet[], to: string, fees: Record<string, bigin
   )
 }
 
-/** Sends every client's transactions (each client sequentially, clients concurrently) and waits for all receipts. */
+/**
+ * Sends every client's transactions (each client sequentially on its own keep-alive
+ * connection, clients concurrently, spread over CLIENT_PROCS processes so the load generator
+ * is not the bottleneck) and waits until every receipt exists.
+ */
 async function run(url: string, txs: string[][]): Promise<{ seconds: number; count: number }> {
-  const started = performance.now()
-  const hashes = await Promise.all(
-    txs.map(async (list) => {
-      const out: string[] = []
-      for (const raw of list) {
-        const r = (await rpc(url, { jsonrpc: '2.0', id: 1, method: 'eth_sendRawTransaction', params: [raw] })) as {
-          result?: string
-          error?: unknown
-        }
-        if (r.result === undefined) throw new Error(`send failed: ${JSON.stringify(r.error)}`)
-        out.push(r.result)
+  const procs = Math.min(CLIENT_PROCS, txs.length)
+  const children = Array.from({ length: procs }, (_, i) => {
+    const child = spawn(process.execPath, [join(here, 'client.js')], { stdio: ['pipe', 'pipe', 'inherit'] })
+    let buf = ''
+    const lines: string[] = []
+    const waiters: ((l: string) => void)[] = []
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString()
+      let nl = buf.indexOf('\n')
+      while (nl >= 0) {
+        const line = buf.slice(0, nl)
+        buf = buf.slice(nl + 1)
+        const w = waiters.shift()
+        if (w) w(line)
+        else lines.push(line)
+        nl = buf.indexOf('\n')
       }
-      return out
-    }),
-  )
-  let waiting = hashes.flat()
+    })
+    const next = () => new Promise<string>((r) => (lines.length > 0 ? r(lines.shift()!) : waiters.push(r)))
+    child.stdin!.write(`${JSON.stringify({ url, clients: txs.filter((_, c) => c % procs === i) })}\n`)
+    return { child, next }
+  })
+  for (const c of children) if ((await c.next()) !== 'ready') throw new Error('client did not start')
+  const started = performance.now()
+  for (const c of children) c.child.stdin!.write('go\n')
+  const hashes = (await Promise.all(children.map(async (c) => JSON.parse(await c.next()) as string[]))).flat()
+  for (const c of children) c.child.stdin!.end()
+  let waiting = hashes
   const deadline = Date.now() + 120_000
   while (waiting.length > 0) {
     if (Date.now() > deadline) throw new Error(`${waiting.length} receipts missing`)
@@ -153,7 +170,7 @@ async function run(url: string, txs: string[][]): Promise<{ seconds: number; cou
     waiting = waiting.filter((h) => !done.has(h))
     if (waiting.length > 0) await new Promise((r) => setTimeout(r, 20))
   }
-  return { seconds: (performance.now() - started) / 1000, count: CLIENTS * PER_CLIENT }
+  return { seconds: (performance.now() - started) / 1000, count: hashes.length }
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -173,46 +190,72 @@ const sink = Wallet.createRandom().address
 const hardhatTxs = await signAll(wallets, sink, { maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 10n ** 9n })
 const sethTxs = await signAll(wallets, sink, { maxFeePerGas: 0n, maxPriorityFeePerGas: 0n })
 
-let baselineRate = Number.NaN
-let baselineCpu = Number.NaN
-if (process.env.BENCH_SKIP_HARDHAT !== '1') {
+interface Measured {
+  readonly rate: number
+  readonly cpuMsPerTx: number
+}
+
+async function measureHardhat(): Promise<Measured> {
   const hh = await startHardhat()
   try {
     const cpu0 = cpuSeconds(hh.child.pid)
-    const baseline = await run(hh.url, hardhatTxs)
-    baselineCpu = ((cpuSeconds(hh.child.pid) - cpu0) * 1000) / baseline.count
-    baselineRate = baseline.count / baseline.seconds
+    const r = await run(hh.url, hardhatTxs)
+    return { rate: r.count / r.seconds, cpuMsPerTx: ((cpuSeconds(hh.child.pid) - cpu0) * 1000) / r.count }
   } finally {
     await stop(hh.child)
     rmSync(hh.dir, { recursive: true, force: true })
   }
 }
 
-const modes = (process.env.BENCH_MODES ?? 'interval,auto').split(',') as ('interval' | 'auto')[]
-for (const mode of modes) {
+async function measureSeth(mode: 'interval' | 'auto'): Promise<Measured> {
   const seth = await startSeth(mode, wallets)
   try {
     const cpu0 = cpuSeconds(seth.child.pid)
     const r = await run(seth.url, sethTxs)
-    const cpuMsPerTx = ((cpuSeconds(seth.child.pid) - cpu0) * 1000) / r.count
-    const value = r.count / r.seconds
-    console.log(
-      JSON.stringify({
-        bench: mode === 'interval' ? 'rpc-transfers' : 'rpc-transfers-automine',
-        value: Math.round(value),
-        unit: 'tx/s',
-        baseline: `hardhat ${process.env.npm_package_devDependencies_hardhat ?? '3.18.0'} node, interval mining ${INTERVAL_MS} ms`,
-        baselineValue: Math.round(baselineRate),
-        ratio: Math.round((value / baselineRate) * 100) / 100,
-        clients: CLIENTS,
-        transfers: r.count,
-        cpuMsPerTx: Math.round(cpuMsPerTx * 1000) / 1000,
-        baselineCpuMsPerTx: Math.round(baselineCpu * 1000) / 1000,
-        loadAverage: Math.round(loadavg()[0]! * 10) / 10,
-      }),
-    )
+    return { rate: r.count / r.seconds, cpuMsPerTx: ((cpuSeconds(seth.child.pid) - cpu0) * 1000) / r.count }
   } finally {
     seth.child.stdin!.end()
     await stop(seth.child)
   }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
+}
+const round3 = (x: number) => Math.round(x * 1000) / 1000
+
+// The machine is shared and its load drifts: Hardhat and Seth runs alternate, and the
+// medians of ROUNDS runs each are compared.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const modes = (process.env.BENCH_MODES ?? 'interval').split(',') as ('interval' | 'auto')[]
+const hardhat: Measured[] = []
+const seth = new Map<string, Measured[]>(modes.map((m) => [m, []]))
+for (let round = 0; round < ROUNDS; round++) {
+  if (process.env.BENCH_SKIP_HARDHAT !== '1') hardhat.push(await measureHardhat())
+  for (const mode of modes) seth.get(mode)!.push(await measureSeth(mode))
+}
+const baselineRate = hardhat.length > 0 ? median(hardhat.map((m) => m.rate)) : Number.NaN
+for (const mode of modes) {
+  const runs = seth.get(mode)!
+  const value = median(runs.map((m) => m.rate))
+  console.log(
+    JSON.stringify({
+      bench: mode === 'interval' ? 'rpc-transfers' : 'rpc-transfers-automine',
+      value: Math.round(value),
+      unit: 'tx/s',
+      baseline: `hardhat 3.18.0 node, interval mining ${INTERVAL_MS} ms`,
+      baselineValue: Math.round(baselineRate),
+      ratio: Math.round((value / baselineRate) * 100) / 100,
+      clients: CLIENTS,
+      clientProcesses: CLIENT_PROCS,
+      transfersPerRun: CLIENTS * PER_CLIENT,
+      rounds: ROUNDS,
+      runs: runs.map((m) => Math.round(m.rate)),
+      baselineRuns: hardhat.map((m) => Math.round(m.rate)),
+      cpuMsPerTx: round3(median(runs.map((m) => m.cpuMsPerTx))),
+      baselineCpuMsPerTx: hardhat.length > 0 ? round3(median(hardhat.map((m) => m.cpuMsPerTx))) : null,
+      loadAverage: Math.round(loadavg()[0]! * 10) / 10,
+    }),
+  )
 }
