@@ -28,6 +28,7 @@ import { hexToBytes } from '@noble/hashes/utils.js'
 import { type RpcServer, type StatusServer, startRpcServer, startStatusServer } from './adapters/http.js'
 import { catchUpTransport, peerBlocker, startMesh } from './adapters/p2p.js'
 import { levelStore } from './adapters/store.js'
+import { catchUpAnyBranch } from './catch-up.js'
 import { type GenesisFile, type NodeConfig, parseGenesis } from './config.js'
 import { scheduledConsensus, turnTaking } from './consensus-schedule.js'
 import { ConfigFileError, InvalidConfigError, NotAValidatorError } from './errors.js'
@@ -251,7 +252,7 @@ export async function startNode(config: NodeConfig, baseDir: string, logger?: Lo
     if (target === undefined) return
     syncing = true
     try {
-      const applied = await ledger.catchUp(requestCatchUpPort(requests, target), 16)
+      const applied = await catchUpAnyBranch(ledger, requestCatchUpPort(requests, target), 16)
       if (applied > 0) log.info('caught up', { from: target, blocks: applied, height: ledger.head.header.height })
     } catch (e) {
       if (!stopped) log.debug('catch-up failed', { from: target, error: errorName(e), reason: (e as Error).message })

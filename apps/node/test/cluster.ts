@@ -87,7 +87,8 @@ export async function startCluster(options: DevnetOptions = {}): Promise<Cluster
       }, 20_000)
       await Promise.all(procs.map((p) => p.exited))
       clearTimeout(timer)
-      await rm(dir, { recursive: true, force: true })
+      if (process.env.ATMO_TEST_KEEP === '1') console.error(`kept ${dir}`)
+      else await rm(dir, { recursive: true, force: true })
     },
   }
   await waitFor('peering', 120_000, async () => {
