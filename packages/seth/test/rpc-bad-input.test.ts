@@ -122,6 +122,19 @@ test('a WebSocket client gets a parse error for bad JSON and the connection stay
   reply = next()
   ws.send(JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'eth_chainId', params: [] }))
   t.deepEqual(await reply, { jsonrpc: '2.0', id: 9, result: '0x7a69' })
+  reply = next()
+  ws.send(JSON.stringify({ jsonrpc: '2.0', id: 10, method: 'eth_subscribe', params: ['newHeads'] }))
+  const sub = (await reply).result
+  t.regex(String(sub), /^0x[0-9a-f]{32}$/)
+  reply = next()
+  ws.send(JSON.stringify({ jsonrpc: '2.0', id: 11, method: 'eth_unsubscribe', params: [sub] }))
+  t.is((await reply).result, true)
+  reply = next()
+  ws.send(JSON.stringify({ jsonrpc: '2.0', id: 12, method: 'eth_unsubscribe', params: [sub] }))
+  t.is((await reply).result, false, 'a second unsubscribe finds nothing')
+  reply = next()
+  ws.send(JSON.stringify({ jsonrpc: '2.0', id: 13, method: 'eth_subscribe', params: ['pendingTransactions'] }))
+  t.is(((await reply).error as { code: number }).code, -32602)
 })
 
 test('single-node mining: interval mode makes blocks on its own, manual mode on evm_mine', async (t) => {
