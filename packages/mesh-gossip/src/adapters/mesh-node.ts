@@ -92,6 +92,12 @@ export async function createMeshNode(options: MeshNodeOptions = {}): Promise<Mes
           // MessageTooLargeError and penalises the sender; beyond that gossipsub drops it unread.
           maxInboundDataLength: 4 * maxMessageBytes,
           allowPublishToZeroTopicPeers: false,
+          // Recognise duplicates before signature verification: publisher + sequence number is
+          // already gossipsub's message id under StrictSign, so this changes no semantics.
+          fastMsgIdFn: (m) =>
+            m.from !== undefined && m.seqno !== undefined
+              ? Buffer.from(m.from).toString('base64') + Buffer.from(m.seqno).toString('base64')
+              : Buffer.from(m.data ?? []).toString('base64'),
           // Topology-only connections touch many peers; on one host they all share an IP and
           // gossipsub's IP-colocation penalty (P6) would graylist them (decision 0045).
           scoreParams: { IPColocationFactorWhitelist: new Set(['127.0.0.1', '::1']) },
