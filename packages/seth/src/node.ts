@@ -237,16 +237,29 @@ export class SethNode {
       if (this.publicKeys.size > 100_000) this.publicKeys.clear()
       this.publicKeys.set(from, d.publicKey)
     }
-    await new Promise<void>((resolve, reject) => {
-      this.queue.push({ tx, resolve, reject })
-      if (!this.flushScheduled) {
-        this.flushScheduled = true
-        setImmediate(() => void this.flush())
-      }
-    })
     const mining = this.init.mining
+    // Listen for inclusion before the transaction can reach a block (a build already running
+    // may take it as soon as it is pooled).
+    const included =
+      mining?.mode === 'auto' && mining.waitForInclusion !== false && !this.waiters.has(d.hashHex)
+        ? this.inclusion(d.hashHex)
+        : undefined
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.queue.push({ tx, resolve, reject })
+        if (!this.flushScheduled) {
+          this.flushScheduled = true
+          setImmediate(() => void this.flush())
+        }
+      })
+    } catch (e) {
+      if (included !== undefined) {
+        this.waiters.get(d.hashHex)?.()
+        await included
+      }
+      throw e
+    }
     if (mining?.mode === 'auto') {
-      const included = mining.waitForInclusion === false ? undefined : this.inclusion(d.hashHex)
       this.autoMine()
       await included
     }
