@@ -32,29 +32,37 @@ readme_commands() {
     }' "$1"
 }
 
-# run_main LOG ARGV...: runs ARGV (the README main command, wrapped in its environment). It
-# either finishes (success = exit 0) or, for a long-running devnet, prints a line starting
-# "atmo devnet ready"; then it gets Ctrl-C (SIGINT to its process group) and must exit 0
-# within 60 s. Runs with the host's tools; only ARGV sees the reduced environment.
+# run_main LOG ARGV...: runs ARGV (the README main command, wrapped in its environment),
+# waits for a line starting "atmo devnet ready" (at most 15 minutes: the first run builds),
+# sends Ctrl-C (SIGINT to its process group) and requires exit 0 within 60 s. Runs with the
+# host's tools; only ARGV sees the reduced environment.
 run_main() {
-  local log="$1" pid status waited=0
+  local log="$1" pid status waited=0 deadline=$((SECONDS + 900))
   shift
   setsid "$@" >"$log" 2>&1 &
   pid=$!
-  while kill -0 "$pid" 2>/dev/null; do
-    if grep -q '^atmo devnet ready' "$log" 2>/dev/null; then
-      echo "› main command is up; sending Ctrl-C" >&2
-      kill -INT -- "-$pid" 2>/dev/null || true
-      while kill -0 "$pid" 2>/dev/null && ((waited < 60)); do sleep 1; waited=$((waited + 1)); done
-      if kill -0 "$pid" 2>/dev/null; then
-        echo "✘ main command did not stop within 60 s of Ctrl-C" >&2
-        kill -KILL -- "-$pid" 2>/dev/null || true
-        return 1
-      fi
-      break
+  until grep -q '^atmo devnet ready' "$log" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      wait "$pid"
+      echo "✘ main command exited ($?) before it was ready" >&2
+      return 1
+    fi
+    if ((SECONDS > deadline)); then
+      echo "✘ main command not ready after 15 minutes" >&2
+      kill -KILL -- "-$pid" 2>/dev/null || true
+      return 1
     fi
     sleep 1
   done
+  echo "› main command is up; sending Ctrl-C" >&2
+  kill -INT -- "-$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && ((waited < 60)); do sleep 1; waited=$((waited + 1)); done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "✘ main command did not stop within 60 s of Ctrl-C" >&2
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    return 1
+  fi
   wait "$pid" && status=0 || status=$?
+  if ((status != 0)); then echo "✘ main command exited $status after Ctrl-C" >&2; fi
   return "$status"
 }

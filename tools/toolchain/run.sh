@@ -37,13 +37,8 @@ shift || true
 case "$job" in
   test) exec node tools/test/run-all.mjs "$@" ;;
   devnet)
-    if [[ -f apps/node/package.json ]]; then
-      pnpm turbo run build --filter=@atmosphere/node... --output-logs=errors-only
-      exec node apps/node/dist/src/cli.js devnet "$@"
-    fi
-    echo "› PLACEHOLDER: the reference node (apps/node, issue 7) does not exist yet." >&2
-    echo "› Until it does, the main command runs the smoke run: build every package and run the fast test suites." >&2
-    exec node tools/test/run-all.mjs --smoke "$@"
+    pnpm turbo run build --filter=@atmosphere/node... --output-logs=errors-only
+    exec node apps/node/dist/src/cli.js devnet "$@"
     ;;
   shell) exec "${SHELL:-bash}" ;;
   *)
