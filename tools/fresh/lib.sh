@@ -34,8 +34,9 @@ readme_commands() {
 
 # run_main LOG ARGV...: runs ARGV (the README main command, wrapped in its environment),
 # waits for a line starting "atmo devnet ready" (at most 15 minutes: the first run builds),
-# sends Ctrl-C (SIGINT to its process group) and requires exit 0 within 60 s. Runs with the
-# host's tools; only ARGV sees the reduced environment.
+# sends Ctrl-C (SIGINT to its process group) and requires a clean stop within 60 s: exit 0,
+# or npm's 130 for an interrupted script when the devnet itself reported "devnet stopped
+# cleanly". Runs with the host's tools; only ARGV sees the reduced environment.
 run_main() {
   local log="$1" pid status waited=0 deadline=$((SECONDS + 900))
   shift
@@ -63,6 +64,7 @@ run_main() {
     return 1
   fi
   wait "$pid" && status=0 || status=$?
+  if ((status == 130)) && grep -q 'devnet stopped cleanly' "$log"; then status=0; fi
   if ((status != 0)); then echo "✘ main command exited $status after Ctrl-C" >&2; fi
   return "$status"
 }

@@ -197,7 +197,9 @@ async function cmdDevnet(args: string[]): Promise<number> {
       say(`› ${p.name} ended with ${codes[procs.indexOf(p)]}; its log: ${join(dir, p.name, 'node.log')}`)
     if (!keep) await rm(dir, { recursive: true, force: true })
     else say(`› data kept in ${dir}`)
-    say('› devnet stopped')
+    // tools/fresh/lib.sh looks for "devnet stopped cleanly": behind `npm run`, a Ctrl-C makes
+    // npm itself exit 130 whatever the devnet does, so the line is the devnet's own verdict.
+    say(bad.length > 0 ? '› devnet stopped with errors' : '› devnet stopped cleanly')
     resolveDone(bad.length > 0 ? Math.max(code, 1) : code)
   }
   process.on('SIGINT', () => void shutdown('SIGINT', 0))

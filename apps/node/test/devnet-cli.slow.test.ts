@@ -52,5 +52,5 @@ test('atmo devnet: ready line, contract deployment, status, metrics, clean Ctrl-
   const code = await exited
   t.is(code, 0, out)
   t.true(Date.now() - stoppedAt < 60_000)
-  t.regex(out, /devnet stopped/)
+  t.regex(out, /devnet stopped cleanly/)
 })
