@@ -10,8 +10,12 @@ const received = new Promise<string>((resolve) => {
 })
 a.subscribe(topic, () => {})
 
-// Wait until the two are peering and gossipsub knows the subscription.
-while (a.peers().length === 0 || a.topicPeers(topic).subscribers === 0) await new Promise((r) => setTimeout(r, 100))
+// Wait until the two are peering and gossipsub knows the subscription (at most 60 s).
+const deadline = Date.now() + 60_000
+while (a.peers().length === 0 || a.topicPeers(topic).subscribers === 0) {
+  if (Date.now() > deadline) throw new Error('the nodes did not peer within 60 s')
+  await new Promise((r) => setTimeout(r, 100))
+}
 await a.publish(topic, new TextEncoder().encode('hello, mesh'))
 console.log(await received)
 await Promise.all([a.stop(), b.stop()])
