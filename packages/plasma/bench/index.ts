@@ -63,7 +63,12 @@ function fixture(): Fixture {
  * `concurrent`, batches are in flight together, so workers recover one batch while the
  * main thread validates another (what an operator receiving from many clients does).
  */
-async function throughput(f: Fixture, recoverer: SignatureRecoverer, concurrent = false, batch = 1000): Promise<number> {
+async function throughput(
+  f: Fixture,
+  recoverer: SignatureRecoverer,
+  concurrent = false,
+  batch = 1000,
+): Promise<number> {
   const chain = new ChildChain({ recoverer, nextBlknum: BigInt(Math.ceil(N / 999) + 1) * 1000n })
   for (const d of f.deposits) chain.addDeposit(d.blknum, { owner: d.owner, token: ETH, amount: d.amount })
   const batches: SignedTransaction[][] = []

@@ -118,6 +118,8 @@ export class ChildChain {
   readonly blocks = new Map<bigint, ChildBlock>()
   private readonly recoverer: SignatureRecoverer
   private pending: SignedTransaction[] = []
+  /** Leaves of the pending transactions, when the recoverer hashed them already. */
+  private pendingLeaves: Array<Uint8Array | undefined> = []
   private readonly pendingSpent = new Set<bigint>()
   nextBlknum: bigint
 
@@ -154,7 +156,9 @@ export class ChildChain {
    * for the next block. Returns, per transaction, undefined or the rule it broke.
    */
   async submit(txs: readonly SignedTransaction[]): Promise<Array<InvalidTransactionError | undefined>> {
-    const signers = await this.recoverer.recoverInputs(txs)
+    const { signers, leaves } = this.recoverer.recoverAndHash
+      ? await this.recoverer.recoverAndHash(txs)
+      : { signers: await this.recoverer.recoverInputs(txs), leaves: [] as Uint8Array[] }
     return txs.map((s, i) => {
       if (this.pending.length >= MAX_TXS_PER_BLOCK) {
         return new InvalidTransactionError('bad-output', `the pending block is full (${MAX_TXS_PER_BLOCK})`)
@@ -179,6 +183,7 @@ export class ChildChain {
       }
       for (const pos of s.tx.inputs) if (pos !== 0n) this.pendingSpent.add(pos)
       this.pending.push(s)
+      this.pendingLeaves.push(leaves[i])
       return undefined
     })
   }
@@ -186,7 +191,7 @@ export class ChildChain {
   /** Seals the pending transactions into a block (not yet numbered). */
   buildBlock(): { transactions: readonly SignedTransaction[]; root: Uint8Array; tree: MerkleTree } {
     const transactions = this.pending
-    const tree = blockRoot(transactions)
+    const tree = new MerkleTree(transactions.map((s, i) => this.pendingLeaves[i] ?? leafOf(s)))
     return { transactions, root: tree.root, tree }
   }
 
@@ -198,6 +203,7 @@ export class ChildChain {
     if (built.transactions !== this.pending)
       throw new Error('commitBuiltBlock: the pending block changed since buildBlock')
     this.pending = []
+    this.pendingLeaves = []
     this.pendingSpent.clear()
     return this.applyValidBlock(blknum, built.transactions, built.tree)
   }

@@ -6,6 +6,10 @@ import { recoverSigner, transactionHash } from './transaction.js'
 /** Recovers, for each transaction, the signer of each used input (undefined where unused or unrecoverable). */
 export interface SignatureRecoverer {
   recoverInputs(txs: readonly SignedTransaction[]): Promise<Array<[Address | undefined, Address | undefined]>>
+  /** Optional: also the block leaves (keccak256(tx ‖ sigs)), computed where the signers are. */
+  recoverAndHash?(
+    txs: readonly SignedTransaction[],
+  ): Promise<{ signers: Array<[Address | undefined, Address | undefined]>; leaves: Uint8Array[] }>
   close?(): Promise<void>
 }
 

@@ -161,7 +161,7 @@ export function mergeSignatures(...parts: readonly SignedTransaction[]): SignedT
 }
 
 /** Wire form of a signed transaction: tx ‖ sigs (386 bytes), also the preimage of its block leaf. */
-export function encodeSignedTransaction(s: SignedTransaction): Uint8Array {
+export function encodeSignedTransaction(s: Pick<SignedTransaction, 'txBytes' | 'sigs'>): Uint8Array {
   const out = new Uint8Array(TX_LENGTH + SIGS_LENGTH)
   out.set(s.txBytes, 0)
   out.set(s.sigs, TX_LENGTH)
@@ -183,4 +183,5 @@ export function decodeSignedTransaction(bytes: Uint8Array): SignedTransaction {
 }
 
 /** The block leaf of a signed transaction: keccak256(tx ‖ sigs), as the contract computes it. */
-export const leafOf = (s: SignedTransaction): Uint8Array => keccak_256(encodeSignedTransaction(s))
+export const leafOf = (s: Pick<SignedTransaction, 'txBytes' | 'sigs'>): Uint8Array =>
+  keccak_256(encodeSignedTransaction(s))

@@ -20,9 +20,26 @@ export function workerRecoverer(
   const minPer = options.minBatchPerThread ?? 64
   const workers = Array.from({ length: threads }, () => new Worker(new URL('./recover-worker.js', import.meta.url)))
   for (const w of workers) w.unref()
-  const waiting = new Map<number, (out: Uint8Array) => void>()
+  const waiting = new Map<
+    number,
+    { worker: Worker; resolve: (out: Uint8Array) => void; reject: (err: Error) => void }
+  >()
   let nextId = 0
-  for (const w of workers) w.on('message', (m: { id: number; out: Uint8Array }) => waiting.get(m.id)?.(m.out))
+  for (const w of workers) {
+    w.on('message', (m: { id: number; out: Uint8Array }) => {
+      const job = waiting.get(m.id)
+      waiting.delete(m.id)
+      job?.resolve(m.out)
+    })
+    // A dead worker fails every job it holds.
+    w.on('error', (err) => {
+      for (const [id, job] of waiting) {
+        if (job.worker !== w) continue
+        waiting.delete(id)
+        job.reject(err)
+      }
+    })
+  }
 
   const run = (w: Worker, txs: readonly SignedTransaction[]) =>
     new Promise<Uint8Array>((resolve, reject) => {
@@ -33,35 +50,34 @@ export function workerRecoverer(
         txBytes.set(s.txBytes, 256 * k)
         sigs.set(s.sigs, 130 * k)
       }
-      const onError = (err: Error) => reject(err)
-      w.once('error', onError)
-      waiting.set(id, (out) => {
-        waiting.delete(id)
-        w.off('error', onError)
-        resolve(out)
-      })
+      waiting.set(id, { worker: w, resolve, reject })
       w.postMessage({ id, txBytes, sigs, n: txs.length }, [txBytes.buffer, sigs.buffer])
     })
 
+  const recoverAndHash = async (txs: readonly SignedTransaction[]) => {
+    const parts = Math.max(1, Math.min(threads, Math.floor(txs.length / minPer)))
+    const size = Math.ceil(txs.length / parts)
+    const chunks = await Promise.all(workers.slice(0, parts).map((w, p) => run(w, txs.slice(p * size, (p + 1) * size))))
+    const signers: Array<[Address | undefined, Address | undefined]> = []
+    const leaves: Uint8Array[] = []
+    for (const chunk of chunks) {
+      for (let k = 0; k < chunk.length / 72; k++) {
+        const pick = (i: number): Address | undefined => {
+          const a = chunk.subarray(72 * k + 20 * i, 72 * k + 20 * i + 20)
+          return a.some((b) => b !== 0) ? `0x${bytesToHex(a)}` : undefined
+        }
+        signers.push([pick(0), pick(1)])
+        leaves.push(chunk.subarray(72 * k + 40, 72 * k + 72))
+      }
+    }
+    return { signers, leaves }
+  }
+
   return {
     threads,
+    recoverAndHash,
     async recoverInputs(txs) {
-      const parts = Math.max(1, Math.min(threads, Math.floor(txs.length / minPer)))
-      const size = Math.ceil(txs.length / parts)
-      const chunks = await Promise.all(
-        workers.slice(0, parts).map((w, p) => run(w, txs.slice(p * size, (p + 1) * size))),
-      )
-      const out: Array<[Address | undefined, Address | undefined]> = []
-      for (const chunk of chunks) {
-        for (let k = 0; k < chunk.length / 40; k++) {
-          const pick = (i: number): Address | undefined => {
-            const a = chunk.subarray(40 * k + 20 * i, 40 * k + 20 * i + 20)
-            return a.some((b) => b !== 0) ? `0x${bytesToHex(a)}` : undefined
-          }
-          out.push([pick(0), pick(1)])
-        }
-      }
-      return out
+      return (await recoverAndHash(txs)).signers
     },
     async close() {
       await Promise.all(workers.map((w) => w.terminate()))
