@@ -4,7 +4,8 @@
 # coreutils programs, linked into the reduced PATH when the host has them.
 FRESH_COREUTILS="arch b2sum base32 base64 basename basenc cat chcon chgrp chmod chown chroot cksum comm cp csplit cut date dd df dir dircolors dirname du echo env expand expr factor false fmt fold groups head hostid id install join link ln logname ls md5sum mkdir mkfifo mknod mktemp mv nice nl nohup nproc numfmt od paste pathchk pinky pr printenv printf ptx pwd readlink realpath rm rmdir runcon seq sha1sum sha224sum sha256sum sha384sum sha512sum shred shuf sleep sort split stat stdbuf stty sum sync tac tail tee test timeout touch tr true truncate tsort tty uname unexpand uniq unlink users vdir wc who whoami yes ["
 
-# fresh_bin DIR: fills DIR with links to the system's Node 20, npm, npx, bash/sh and coreutils.
+# fresh_bin DIR: fills DIR with links to the system's Node 20, npm, npx, bash/sh and coreutils,
+# and tshark where installed (an optional test tool, not something the commands need).
 fresh_bin() {
   local dir="$1" t p
   mkdir -p "$dir"
@@ -12,6 +13,7 @@ fresh_bin() {
     p="$(command -v "$t")" || { echo "fresh_bin: $t not found on this machine" >&2; return 1; }
     ln -sf "$p" "$dir/$t"
   done
+  if p="$(command -v tshark)"; then ln -sf "$p" "$dir/tshark"; fi
   for t in $FRESH_COREUTILS; do
     for p in "/usr/bin/$t" "/bin/$t"; do
       if [[ -x "$p" ]]; then ln -sf "$p" "$dir/$t"; break; fi

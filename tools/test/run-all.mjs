@@ -35,7 +35,12 @@ if (!smoke) {
   run('dependency rules', 'node', ['tools/deps-check/check.mjs'])
 }
 // Three tasks at a time: more only adds contention on 2 cores (multi-process suites time out).
-run('build and test', 'turbo', ['run', 'test', '--continue', '--concurrency=3', '--output-logs=full'], smoke ? { ATMO_SMOKE: '1' } : {})
+run(
+  'build and test',
+  'turbo',
+  ['run', 'test', '--continue', '--concurrency=3', '--output-logs=full'],
+  smoke ? { ATMO_SMOKE: '1' } : {},
+)
 
 let passed = 0
 let failed = 0
@@ -53,8 +58,9 @@ for (const dir of workspaceDirs) {
   const r = JSON.parse(readFileSync(file, 'utf8'))
   passed += r.passed
   failed += r.failed
+  const skipped = r.skipped ? `, ${r.skipped} skipped` : ''
   console.log(
-    `  ${pkg.name.padEnd(34)} ${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(3)} failed${r.note ? `  (${r.note})` : ''}`,
+    `  ${pkg.name.padEnd(34)} ${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(3)} failed${skipped}${r.note ? `  (${r.note})` : ''}`,
   )
 }
 for (const p of problems) console.log(`  ✘ ${p}`)

@@ -82,6 +82,9 @@ function expect<K extends TptpMessageType>(state: string, message: TptpMessage, 
   return message as TptpMessageOf<K>
 }
 
+/** Data messages an established connection holds until the application attaches a handler. */
+const MAX_EARLY_MESSAGES = 1024
+
 function establish(
   role: Role,
   stream: ByteStream,
@@ -92,6 +95,10 @@ function establish(
 ): AttConnection {
   const messageHandlers: ((d: Uint8Array, c: number) => void)[] = []
   const closeHandlers: ((e?: Error) => void)[] = []
+  // Frames that arrived with the handshake's last frame (or before the application attached a
+  // handler) wait here: reader.listen() flushes queued frames at once, before the caller of
+  // establish() has had a chance to call onMessage.
+  const early: Array<[Uint8Array, number]> = []
   let closed = false
   const finish = (error?: Error) => {
     if (closed) return
@@ -106,6 +113,12 @@ function establish(
       const record = session.open(frame)
       const message = tptpMessageCodec.decode(record.plaintext)
       if (message.type !== 'data') throw new UnexpectedMessageError('established', message.type)
+      if (messageHandlers.length === 0) {
+        if (early.length >= MAX_EARLY_MESSAGES)
+          throw new ConnectionError('too many messages before a handler', hexToBytes(request.id))
+        early.push([message.data, record.channelId])
+        return
+      }
       for (const h of messageHandlers) h(message.data, record.channelId)
     } catch (e) {
       finish(e as Error)
@@ -123,6 +136,7 @@ function establish(
     },
     onMessage(h) {
       messageHandlers.push(h)
+      for (const [data, channelId] of early.splice(0)) h(data, channelId)
     },
     onClose(h) {
       closeHandlers.push(h)
