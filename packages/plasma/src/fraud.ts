@@ -1,13 +1,10 @@
 // Turns a violation a watcher found into the call of the root contract's fraud-evidence
 // endpoint that proves it (docs/plasma.md#fraud-evidence). Violations the contract cannot
 // judge (an output that burns value, a non-canonical empty output) yield undefined.
-import { bytesToHex } from '@noble/hashes/utils.js'
 import type { ChildChain, Violation } from './child-chain.js'
 import { decodePosition, isDepositBlock, TREE_DEPTH } from './position.js'
+import { type Hex, toHex } from './root-chain.js'
 import { type Address, ETH, type SignedTransaction } from './transaction.js'
-
-type Hex = `0x${string}`
-const hex = (b: Uint8Array): Hex => `0x${bytesToHex(b)}`
 
 /** The contract's IncludedTx struct. */
 export interface IncludedTxArg {
@@ -46,7 +43,13 @@ const NO_SOURCE: OutputSourceArg = {
 export function includedArg(chain: ChildChain, blknum: bigint, txindex: number): IncludedTxArg {
   const inc = chain.included(blknum, txindex)
   if (!inc) throw new Error(`no transaction ${txindex} in known block ${blknum}`)
-  return { blknum, txindex: BigInt(txindex), txBytes: hex(inc.txBytes), sigs: hex(inc.sigs), proof: hex(inc.proof) }
+  return {
+    blknum,
+    txindex: BigInt(txindex),
+    txBytes: toHex(inc.txBytes),
+    sigs: toHex(inc.sigs),
+    proof: toHex(inc.proof),
+  }
 }
 
 function sourceArg(chain: ChildChain, pos: bigint): OutputSourceArg | undefined {
@@ -112,7 +115,7 @@ export function fraudProofFor(
       }
       const emptyLeaf =
         srcBlock && !srcTx && txindex < 1 << TREE_DEPTH
-          ? hex(srcBlock.tree.proof(txindex))
+          ? toHex(srcBlock.tree.proof(txindex))
           : (`0x${'00'.repeat(TREE_DEPTH * 32)}` as Hex)
       return { method: 'proveNonExistentInput', args: [here, BigInt(i), emptyLeaf] }
     }

@@ -78,6 +78,7 @@ export type {
   RootChainEvents,
   Sent,
 } from './root-chain.js'
+export { toHex } from './root-chain.js'
 export {
   type Address,
   addressOf,

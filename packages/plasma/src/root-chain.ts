@@ -1,10 +1,15 @@
 // The root chain as a port: what the operator, watchers and wallets need from the
 // PlasmaRoot contract. src/adapters/root-client.ts implements it over any Ethereum JSON-RPC
 // endpoint with viem; tests may substitute their own.
+
+import { bytesToHex } from '@noble/hashes/utils.js'
 import type { FraudProof } from './fraud.js'
 import type { Address } from './transaction.js'
 
 export type Hex = `0x${string}`
+
+/** Bytes as the `0x` hex the JSON-RPC and the contract's ABI take. */
+export const toHex = (bytes: Uint8Array): Hex => `0x${bytesToHex(bytes)}`
 
 export interface DepositEvent {
   readonly owner: Address

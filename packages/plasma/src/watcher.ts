@@ -1,13 +1,12 @@
 // A client that follows the root chain, fetches every child block from its operator,
 // re-validates it, and reacts as Plasma MVP expects of users: prove fraud, challenge exits
 // of spent outputs, and (through the wallet) exit when it sees fraud or withholding.
-import { bytesToHex } from '@noble/hashes/utils.js'
 import { type BlockSource, decodeBlock } from './block-codec.js'
 import { ChildChain, type ChildChainOptions } from './child-chain.js'
 import { BlockRootMismatchError, BlockWithheldError, type PlasmaError, RootChainRevertError } from './errors.js'
 import { type FraudProof, fraudProofFor, includedArg } from './fraud.js'
 import { isDepositBlock, txPosition } from './position.js'
-import type { Hex, RootChain } from './root-chain.js'
+import { type Hex, type RootChain, toHex } from './root-chain.js'
 import type { Address, SignedTransaction } from './transaction.js'
 
 export type WatcherEvent =
@@ -31,8 +30,6 @@ export interface WatcherOptions extends ChildChainOptions {
   readonly respond?: boolean
   readonly fromBlock?: bigint
 }
-
-const hex = (b: Uint8Array): Hex => `0x${bytesToHex(b)}`
 
 export class Watcher {
   readonly chain: ChildChain
@@ -90,9 +87,9 @@ export class Watcher {
       return [this.halt(blknum, err as PlasmaError)]
     }
     const { block, violation } = await this.chain.applyBlock(blknum, txs)
-    if (hex(block.root) !== root) {
+    if (toHex(block.root) !== root) {
       this.chain.blocks.delete(blknum)
-      return [this.halt(blknum, new BlockRootMismatchError(blknum, root, hex(block.root)))]
+      return [this.halt(blknum, new BlockRootMismatchError(blknum, root, toHex(block.root)))]
     }
     if (!violation) return [{ type: 'block', blknum, transactions: txs.length }]
     const proof = fraudProofFor(this.chain, blknum, violation)

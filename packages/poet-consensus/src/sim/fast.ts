@@ -24,7 +24,7 @@ import {
   type SimulationReport,
 } from './report.js'
 import { seededRng } from './rng.js'
-import { chiSquarePValue, chiSquareStatistic } from './stats.js'
+import { winShareReport } from './stats.js'
 
 /** Options of {@link simulate}. */
 export interface SimulationOptions {
@@ -435,16 +435,7 @@ export function simulate(options: SimulationOptions): SimulationReport {
   // Win shares among honest validators.
   const honestIdx = kinds.flatMap((k, i) => (k === undefined ? [i] : []))
   const honestWins = honestIdx.map((i) => wins[i] as number)
-  const honestBlocks = honestWins.reduce((a, b) => a + b, 0)
-  const expected = honestBlocks / honestIdx.length
-  const chi =
-    honestIdx.length > 1 && honestBlocks > 0
-      ? chiSquareStatistic(
-          honestWins,
-          honestWins.map(() => expected),
-        )
-      : 0
-  const df = Math.max(honestIdx.length - 1, 1)
+  const winShares = winShareReport(honestWins)
   const intervals = (from: number) => {
     const n = blockTimes.length - 1 - from
     return n > 0
@@ -462,15 +453,7 @@ export function simulate(options: SimulationOptions): SimulationReport {
     blocks: head.height,
     delayMs: options.delayMs,
     settings,
-    winShares: {
-      honestBlocks,
-      expectedShare: 1 / honestIdx.length,
-      minShare: honestBlocks > 0 ? Math.min(...honestWins) / honestBlocks : 0,
-      maxShare: honestBlocks > 0 ? Math.max(...honestWins) / honestBlocks : 0,
-      chiSquare: chi,
-      degreesOfFreedom: df,
-      chiSquarePValue: honestIdx.length > 1 && honestBlocks > 0 ? chiSquarePValue(chi, df) : 1,
-    },
+    winShares,
     forks: { orphanedBlocks: orphaned, forkRate: orphaned / (head.height + orphaned || 1) },
     interval: {
       targetSeconds: settings.targetWaitTime,

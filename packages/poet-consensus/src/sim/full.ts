@@ -16,7 +16,7 @@ import { resolveSettings } from '../settings.js'
 import type { SimulationOptions } from './fast.js'
 import { ADVERSARY_KINDS, type AdversaryKind, type AdversaryOutcome, type SimulationReport } from './report.js'
 import { seededRng } from './rng.js'
-import { chiSquarePValue, chiSquareStatistic } from './stats.js'
+import { winShareReport } from './stats.js'
 import { virtualClock } from './virtual-clock.js'
 
 /** Options of {@link simulateFull}. */
@@ -366,16 +366,7 @@ export async function simulateFull(options: FullSimulationOptions): Promise<Simu
   }
   const honest = nodes.filter((n) => n.kind === undefined)
   const honestWins = honest.map((n) => wins.get(n.id) ?? 0)
-  const honestBlocks = honestWins.reduce((a, b) => a + b, 0)
-  const expected = honestBlocks / honest.length
-  const chi =
-    honestBlocks > 0
-      ? chiSquareStatistic(
-          honestWins,
-          honestWins.map(() => expected),
-        )
-      : 0
-  const df = Math.max(honest.length - 1, 1)
+  const winShares = winShareReport(honestWins)
   const times = [0, ...chainBlocks.map((b) => b.header.timestamp)]
   const warmup = Math.min(
     options.warmupBlocks ?? 2 * settings.populationEstimateSampleSize,
@@ -395,15 +386,7 @@ export async function simulateFull(options: FullSimulationOptions): Promise<Simu
     blocks: chainBlocks.length,
     delayMs: options.delayMs,
     settings,
-    winShares: {
-      honestBlocks,
-      expectedShare: 1 / honest.length,
-      minShare: honestBlocks > 0 ? Math.min(...honestWins) / honestBlocks : 0,
-      maxShare: honestBlocks > 0 ? Math.max(...honestWins) / honestBlocks : 0,
-      chiSquare: chi,
-      degreesOfFreedom: df,
-      chiSquarePValue: honest.length > 1 && honestBlocks > 0 ? chiSquarePValue(chi, df) : 1,
-    },
+    winShares,
     forks: { orphanedBlocks: orphaned, forkRate: orphaned / (chainBlocks.length + orphaned || 1) },
     interval: {
       targetSeconds: settings.targetWaitTime,

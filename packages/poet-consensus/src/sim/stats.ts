@@ -66,3 +66,26 @@ export function chiSquareStatistic(observed: readonly number[], expected: readon
   }
   return s
 }
+
+/** Win shares of the honest validators and the chi-square test of equal chance on them. */
+export function winShareReport(honestWins: readonly number[]) {
+  const honestBlocks = honestWins.reduce((a, b) => a + b, 0)
+  const expected = honestBlocks / honestWins.length
+  const testable = honestWins.length > 1 && honestBlocks > 0
+  const chi = testable
+    ? chiSquareStatistic(
+        honestWins,
+        honestWins.map(() => expected),
+      )
+    : 0
+  const df = Math.max(honestWins.length - 1, 1)
+  return {
+    honestBlocks,
+    expectedShare: 1 / honestWins.length,
+    minShare: honestBlocks > 0 ? Math.min(...honestWins) / honestBlocks : 0,
+    maxShare: honestBlocks > 0 ? Math.max(...honestWins) / honestBlocks : 0,
+    chiSquare: chi,
+    degreesOfFreedom: df,
+    chiSquarePValue: testable ? chiSquarePValue(chi, df) : 1,
+  }
+}
