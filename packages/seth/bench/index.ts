@@ -13,6 +13,8 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16)
 const PER_CLIENT = Number(process.env.BENCH_PER_CLIENT ?? 120)
 const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS ?? 100)
 const CLIENT_PROCS = Number(process.env.BENCH_CLIENT_PROCS ?? 8)
+/** `raw` (HTTP/1.1 on node:net, default) or `http` (Node's http client, the earlier harness). */
+const CLIENT = process.env.BENCH_CLIENT === 'http' ? 'client-http.js' : 'client.js'
 const MNEMONIC = 'test test test test test test test test test test test junk'
 const here = dirname(fileURLToPath(import.meta.url))
 const require = (await import('node:module')).createRequire(import.meta.url)
@@ -128,10 +130,13 @@ async function signAll(wallets: Wallet[], to: string, fees: Record<string, bigin
  * connection, clients concurrently, spread over CLIENT_PROCS processes so the load generator
  * is not the bottleneck) and waits until every receipt exists.
  */
-async function run(url: string, txs: string[][]): Promise<{ seconds: number; count: number }> {
+async function run(
+  url: string,
+  txs: string[][],
+): Promise<{ seconds: number; count: number; clientCpuSeconds: number }> {
   const procs = Math.min(CLIENT_PROCS, txs.length)
   const children = Array.from({ length: procs }, (_, i) => {
-    const child = spawn(process.execPath, [join(here, 'client.js')], { stdio: ['pipe', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, [join(here, CLIENT)], { stdio: ['pipe', 'pipe', 'inherit'] })
     let buf = ''
     const lines: string[] = []
     const waiters: ((l: string) => void)[] = []
@@ -154,7 +159,12 @@ async function run(url: string, txs: string[][]): Promise<{ seconds: number; cou
   for (const c of children) if ((await c.next()) !== 'ready') throw new Error('client did not start')
   const started = performance.now()
   for (const c of children) c.child.stdin!.write('go\n')
-  const hashes = (await Promise.all(children.map(async (c) => JSON.parse(await c.next()) as string[]))).flat()
+  const replies = await Promise.all(
+    children.map(async (c) => JSON.parse(await c.next()) as { hashes: string[]; cpuSeconds: number }),
+  )
+  const hashes = replies.flatMap((r) => r.hashes)
+  // The clients' own CPU while sending (they compete with the node for the same cores).
+  const clientCpuSeconds = replies.reduce((sum, r) => sum + r.cpuSeconds, 0)
   for (const c of children) c.child.stdin!.end()
   let waiting = hashes
   const deadline = Date.now() + 120_000
@@ -170,7 +180,7 @@ async function run(url: string, txs: string[][]): Promise<{ seconds: number; cou
     waiting = waiting.filter((h) => !done.has(h))
     if (waiting.length > 0) await new Promise((r) => setTimeout(r, 20))
   }
-  return { seconds: (performance.now() - started) / 1000, count: hashes.length }
+  return { seconds: (performance.now() - started) / 1000, count: hashes.length, clientCpuSeconds }
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -193,6 +203,7 @@ const sethTxs = await signAll(wallets, sink, { maxFeePerGas: 0n, maxPriorityFeeP
 interface Measured {
   readonly rate: number
   readonly cpuMsPerTx: number
+  readonly clientCpuMsPerTx: number
 }
 
 async function measureHardhat(): Promise<Measured> {
@@ -200,7 +211,11 @@ async function measureHardhat(): Promise<Measured> {
   try {
     const cpu0 = cpuSeconds(hh.child.pid)
     const r = await run(hh.url, hardhatTxs)
-    return { rate: r.count / r.seconds, cpuMsPerTx: ((cpuSeconds(hh.child.pid) - cpu0) * 1000) / r.count }
+    return {
+      rate: r.count / r.seconds,
+      cpuMsPerTx: ((cpuSeconds(hh.child.pid) - cpu0) * 1000) / r.count,
+      clientCpuMsPerTx: (r.clientCpuSeconds * 1000) / r.count,
+    }
   } finally {
     await stop(hh.child)
     rmSync(hh.dir, { recursive: true, force: true })
@@ -212,7 +227,11 @@ async function measureSeth(mode: 'interval' | 'auto'): Promise<Measured> {
   try {
     const cpu0 = cpuSeconds(seth.child.pid)
     const r = await run(seth.url, sethTxs)
-    return { rate: r.count / r.seconds, cpuMsPerTx: ((cpuSeconds(seth.child.pid) - cpu0) * 1000) / r.count }
+    return {
+      rate: r.count / r.seconds,
+      cpuMsPerTx: ((cpuSeconds(seth.child.pid) - cpu0) * 1000) / r.count,
+      clientCpuMsPerTx: (r.clientCpuSeconds * 1000) / r.count,
+    }
   } finally {
     seth.child.stdin!.end()
     await stop(seth.child)
@@ -249,12 +268,15 @@ for (const mode of modes) {
       ratio: Math.round((value / baselineRate) * 100) / 100,
       clients: CLIENTS,
       clientProcesses: CLIENT_PROCS,
+      client: CLIENT === 'client.js' ? 'raw http/1.1' : 'node:http',
       transfersPerRun: CLIENTS * PER_CLIENT,
       rounds: ROUNDS,
       runs: runs.map((m) => Math.round(m.rate)),
       baselineRuns: hardhat.map((m) => Math.round(m.rate)),
       cpuMsPerTx: round3(median(runs.map((m) => m.cpuMsPerTx))),
       baselineCpuMsPerTx: hardhat.length > 0 ? round3(median(hardhat.map((m) => m.cpuMsPerTx))) : null,
+      clientCpuMsPerTx: round3(median(runs.map((m) => m.clientCpuMsPerTx))),
+      baselineClientCpuMsPerTx: hardhat.length > 0 ? round3(median(hardhat.map((m) => m.clientCpuMsPerTx))) : null,
       loadAverage: Math.round(loadavg()[0]! * 10) / 10,
     }),
   )

@@ -2,7 +2,7 @@
 // done inline (default) or by worker threads (adapters/worker-crypto.ts).
 import type { Signer } from '@atmosphere/interfaces'
 import { sha256 } from '@noble/hashes/sha2.js'
-import * as ecc from 'tiny-secp256k1'
+import { type SecpBackend, secpBackend } from './secp256k1.js'
 
 /** secp256k1 operations the node performs per transaction. */
 export interface SecpOperations {
@@ -13,11 +13,11 @@ export interface SecpOperations {
   close(): Promise<void>
 }
 
-/** The operations on the calling thread, with libsecp256k1 (WebAssembly). */
-export function inlineSecp(secretKey: Uint8Array): SecpOperations {
+/** The operations on the calling thread, with libsecp256k1 (native when it loads, else WebAssembly). */
+export function inlineSecp(secretKey: Uint8Array, backend: SecpBackend = secpBackend): SecpOperations {
   return {
-    recover: async (hash, signature, recoveryId) => ecc.recover(hash, signature, recoveryId, false),
-    sign: async (digest) => ecc.sign(digest, secretKey),
+    recover: async (hash, signature, recoveryId) => backend.recover(hash, signature, recoveryId),
+    sign: async (digest) => backend.sign(digest, secretKey),
     close: async () => {},
   }
 }

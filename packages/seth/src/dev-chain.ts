@@ -6,7 +6,7 @@ import { type SecpOperations, secpSigner } from './crypto-port.js'
 import { type SethFamily, type SethGenesis, sethFamily, sethGenesisState } from './family.js'
 import { createSethNode, type MiningMode, type SethNode } from './node.js'
 import { createRpcHandler, type RpcHandler, type RpcOptions } from './rpc.js'
-import { fastSigner, fastVerifier } from './secp256k1.js'
+import { fastSigner, type SecpBackend, secpBackend, verifierOn } from './secp256k1.js'
 
 /** Options of {@link createDevChain}. */
 export interface DevChainInit extends SethGenesis {
@@ -20,6 +20,8 @@ export interface DevChainInit extends SethGenesis {
   readonly rpc?: RpcOptions
   /** Where signature work runs (see adapters/worker-crypto.ts); inline by default. */
   readonly secp?: SecpOperations
+  /** The libsecp256k1 build for signing, verifying and recovery; native when it loads, else WebAssembly. */
+  readonly secpBackend?: SecpBackend
   /** Genesis timestamp in ms; 0 by default. */
   readonly genesisTimestamp?: number
 }
@@ -37,11 +39,15 @@ export interface DevChain {
 /** Opens a single-node Seth chain on `store`. */
 export async function createDevChain(init: DevChainInit): Promise<DevChain> {
   const clock = init.clock ?? systemClock()
+  const backend = init.secpBackend ?? secpBackend
   const signer =
-    init.secp === undefined ? fastSigner(init.secretKey) : secpSigner(fastSigner(init.secretKey).publicKey, init.secp)
+    init.secp === undefined
+      ? fastSigner(init.secretKey, backend)
+      : secpSigner(fastSigner(init.secretKey, backend).publicKey, init.secp)
   let ledgerRef: Ledger | undefined
   const family = await sethFamily({
     chainId: init.chainId ?? 31337n,
+    secpBackend: backend,
     blockHash: async (h) => {
       const b = await ledgerRef?.getBlockByHeight(h)
       if (b === undefined) return undefined
@@ -56,7 +62,7 @@ export async function createDevChain(init: DevChainInit): Promise<DevChain> {
     consensus: devConsensus(),
     signer,
     clock,
-    verifier: fastVerifier,
+    verifier: verifierOn(backend),
     genesis: { state: sethGenesisState(init), timestamp: init.genesisTimestamp ?? 0 },
   })
   ledgerRef = ledger

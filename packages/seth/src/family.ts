@@ -13,7 +13,7 @@ import type { SecpOperations } from './crypto-port.js'
 import { type SethStateAccess, SethStateManager } from './evm-state.js'
 import { accountKey, decodeAccount, encodeAccount, equalBytes, hex, permissionsKey, SETH_NAMESPACE } from './layout.js'
 import { type EvmLog, encodeSethReceipt, type SethReceipt } from './receipt.js'
-import { compressPublicKey, ecrecover, recoveryId } from './secp256k1.js'
+import { compressPublicKey, ecrecoverWith, recoveryId, type SecpBackend, secpBackend } from './secp256k1.js'
 
 /** Seth's permission bits (Sawtooth Seth's EvmPermissions). */
 export const Permission = { root: 1, send: 2, call: 4, contract: 8, account: 16 } as const
@@ -31,6 +31,8 @@ export interface SethFamilyInit {
   readonly blockGasLimit?: bigint
   /** Returns the Ethereum hash of the canonical block at a height (for BLOCKHASH). */
   readonly blockHash?: (height: bigint) => Promise<Uint8Array | undefined>
+  /** The libsecp256k1 build for sender recovery; native when it loads, else WebAssembly. */
+  readonly secpBackend?: SecpBackend
 }
 
 /** A decoded, authenticated Ethereum transaction. */
@@ -92,6 +94,7 @@ export class SethFamily implements LedgerFamily {
   readonly namespaces = [SETH_NAMESPACE]
   readonly blockGasLimit: bigint
   readonly chainId: bigint
+  readonly secp: SecpBackend
   private readonly cache = new Map<string, DecodedTransaction>()
   /** The same, keyed by the payload array itself: skips hashing when the bytes object comes back. */
   private readonly byPayload = new WeakMap<Uint8Array, DecodedTransaction>()
@@ -110,12 +113,13 @@ export class SethFamily implements LedgerFamily {
   ) {
     this.blockGasLimit = init.blockGasLimit ?? 30_000_000n
     this.chainId = init.chainId
+    this.secp = init.secpBackend ?? secpBackend
   }
 
   static async create(init: SethFamilyInit): Promise<SethFamily> {
     const common = createCustomCommon({ chainId: Number(init.chainId) }, Mainnet, {
       hardfork: Hardfork.Cancun,
-      customCrypto: { ecrecover },
+      customCrypto: { ecrecover: ecrecoverWith(init.secpBackend ?? secpBackend) },
     })
     // Every decoded transaction copies its Common (re-deriving all parameters: a third of the
     // decode time). The hardfork never changes here, so transactions share this one.
@@ -210,7 +214,14 @@ export class SethFamily implements LedgerFamily {
     sig.set(pad32(bigIntToUnpaddedBytes(tx.r!)), 0)
     sig.set(pad32(bigIntToUnpaddedBytes(tx.s!)), 32)
     sig[64] = recoveryId(tx.v!, tx.supports(Capability.EIP155ReplayProtection) ? this.chainId : undefined)
-    const d: DecodedTransaction = { tx, hash, hashHex, sender, publicKey: compressPublicKey(pub), signature: sig }
+    const d: DecodedTransaction = {
+      tx,
+      hash,
+      hashHex,
+      sender,
+      publicKey: compressPublicKey(pub, this.secp),
+      signature: sig,
+    }
     if (this.cache.size >= 200_000) {
       const first = this.cache.keys().next().value
       if (first !== undefined) this.cache.delete(first)

@@ -15,4 +15,15 @@ export * from './layout.js'
 export * from './node.js'
 export * from './receipt.js'
 export * from './rpc.js'
-export { compressPublicKey, ecrecover, fastSigner, fastVerifier } from './secp256k1.js'
+export {
+  compressPublicKey,
+  ecrecover,
+  ecrecoverWith,
+  fastSigner,
+  fastVerifier,
+  loadNativeSecp,
+  type SecpBackend,
+  secpBackend,
+  verifierOn,
+  wasmSecp,
+} from './secp256k1.js'

@@ -1,7 +1,7 @@
 // The JSON-RPC transport: HTTP POST and WebSocket on one port, bound to 127.0.0.1 by
 // default, with a request-size limit. Protocol logic stays in ../rpc.ts.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net'
 import { WebSocketServer } from 'ws'
 import { InvalidRequestError, ParseError } from '../errors.js'
 import { errorResponse, type RpcConnection, type RpcHandler } from '../rpc.js'
@@ -14,6 +14,12 @@ export interface RpcServerOptions {
   readonly port?: number
   /** Largest request body (HTTP) or message (WebSocket) in bytes; 1 MiB by default. */
   readonly maxBodyBytes?: number
+  /**
+   * Answer plain `POST` requests (HTTP/1.1, Content-Length, no Expect/Upgrade/Transfer-Encoding)
+   * on a lean path over the socket instead of Node's `http` server; true by default. Every
+   * other request, and WebSocket upgrades, go to Node's `http` server (decision 0067).
+   */
+  readonly fastPath?: boolean
 }
 
 /** A running server. */
@@ -120,11 +126,24 @@ export async function startRpcServer(handler: RpcHandler, options: RpcServerOpti
     ws.on('close', () => handler.dropConnection(connection))
     ws.on('error', () => handler.dropConnection(connection))
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, host, () => resolve())
+  // One listening socket: each connection starts on the lean path (or goes straight to
+  // Node's server when the fast path is off) and is handed over at a request boundary.
+  const fast = options.fastPath ?? true
+  const open = new Set<Socket>()
+  const front = createNetServer((socket) => {
+    if (!fast) {
+      server.emit('connection', socket)
+      return
+    }
+    open.add(socket)
+    socket.once('close', () => open.delete(socket))
+    leanConnection(socket, handler, limit, server, () => open.delete(socket))
   })
-  const port = (server.address() as AddressInfo).port
+  await new Promise<void>((resolve, reject) => {
+    front.once('error', reject)
+    front.listen(options.port ?? 0, host, () => resolve())
+  })
+  const port = (front.address() as AddressInfo).port
   const shown = host.includes(':') ? `[${host}]` : host
   return {
     url: `http://${shown}:${port}`,
@@ -133,8 +152,138 @@ export async function startRpcServer(handler: RpcHandler, options: RpcServerOpti
     async close() {
       for (const c of wss.clients) c.terminate()
       await new Promise<void>((r) => wss.close(() => r()))
+      for (const s of open) s.destroy()
       server.closeAllConnections()
-      await new Promise<void>((r) => server.close(() => r()))
+      await new Promise<void>((r) => front.close(() => r()))
     },
   }
+}
+
+const HEADER_END = Buffer.from('\r\n\r\n')
+/** Longest request head the lean path reads before leaving the request to Node (which answers 431). */
+const MAX_HEAD = 16 * 1024
+const IDLE_MS = 5000
+
+let dateSecond = 0
+let dateText = ''
+function httpDate(): string {
+  const now = Date.now()
+  const second = Math.floor(now / 1000)
+  if (second !== dateSecond) {
+    dateSecond = second
+    dateText = new Date(now).toUTCString()
+  }
+  return dateText
+}
+
+/** The request head of a plain POST the lean path answers, or undefined to leave it to Node. */
+function leanHead(head: string): { length: number; close: boolean } | undefined {
+  const lines = head.split('\r\n')
+  const request = lines[0]!.split(' ')
+  if (request.length !== 3 || request[0] !== 'POST' || request[2] !== 'HTTP/1.1') return undefined
+  let length: number | undefined
+  let close = false
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!
+    const colon = line.indexOf(':')
+    if (colon <= 0) return undefined
+    const name = line.slice(0, colon).toLowerCase()
+    const value = line.slice(colon + 1).trim()
+    if (name === 'content-length') {
+      if (length !== undefined || !/^\d{1,15}$/.test(value)) return undefined
+      length = Number(value)
+    } else if (name === 'transfer-encoding' || name === 'upgrade' || name === 'expect') return undefined
+    else if (name === 'connection') {
+      const v = value.toLowerCase()
+      if (v === 'close') close = true
+      else if (v !== 'keep-alive') return undefined
+    }
+  }
+  return length === undefined ? undefined : { length, close }
+}
+
+/**
+ * Serves one connection: plain JSON-RPC POSTs are parsed and answered here, one at a time and
+ * in order, each response in one write; at the first request it does not handle, the socket
+ * (with the unread bytes pushed back) goes to Node's `http` server for the rest of its life.
+ */
+function leanConnection(socket: Socket, handler: RpcHandler, limit: number, server: Server, left: () => void): void {
+  socket.setNoDelay(true)
+  let buf: Buffer = Buffer.alloc(0)
+  let busy = false
+  let gone = false
+  // Closes a connection idle between requests (Node's keepAliveTimeout is 5 s too).
+  const idle = () => {
+    if (busy) socket.setTimeout(IDLE_MS, idle)
+    else socket.destroy()
+  }
+  socket.setTimeout(IDLE_MS, idle)
+  const handOver = () => {
+    gone = true
+    socket.pause()
+    socket.removeListener('data', onData)
+    socket.removeListener('error', onError)
+    socket.removeListener('timeout', idle)
+    socket.setTimeout(0)
+    left()
+    if (buf.length > 0) socket.unshift(buf)
+    buf = Buffer.alloc(0)
+    server.emit('connection', socket)
+    socket.resume()
+  }
+  const respond = (out: unknown, close: boolean) => {
+    const text = out === undefined ? '' : JSON.stringify(out)
+    socket.write(
+      `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\naccess-control-allow-origin: *\r\ndate: ${httpDate()}\r\nconnection: ${close ? 'close' : 'keep-alive'}\r\n\r\n${text}`,
+    )
+    if (close) socket.end()
+  }
+  const next = (): void => {
+    while (!busy && !gone) {
+      const end = buf.indexOf(HEADER_END)
+      if (end < 0) {
+        if (buf.length > MAX_HEAD) handOver()
+        return
+      }
+      const head = leanHead(buf.toString('latin1', 0, end))
+      if (head === undefined || head.length > limit) {
+        handOver()
+        return
+      }
+      const start = end + 4
+      if (buf.length < start + head.length) return
+      const raw = buf.toString('utf8', start, start + head.length)
+      buf = buf.subarray(start + head.length)
+      let body: unknown
+      try {
+        body = JSON.parse(raw)
+      } catch (e) {
+        respond(errorResponse(null, new ParseError(head.length, e)), head.close)
+        if (head.close) gone = true
+        continue
+      }
+      busy = true
+      handler.handle(body).then(
+        (out) => finish(out, head.close),
+        (e) => finish(errorResponse(null, e), head.close),
+      )
+    }
+  }
+  const finish = (out: unknown, close: boolean) => {
+    busy = false
+    if (socket.destroyed) return
+    respond(out, close)
+    if (close) {
+      gone = true
+      return
+    }
+    next()
+  }
+  const onData = (d: Buffer) => {
+    buf = buf.length === 0 ? d : Buffer.concat([buf, d])
+    next()
+  }
+  const onError = () => socket.destroy()
+  socket.on('data', onData)
+  socket.on('error', onError)
 }
