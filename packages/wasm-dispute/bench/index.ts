@@ -1,7 +1,7 @@
 // Benchmarks, each measured side by side with its baseline in the same run. One JSON line each.
 import { performance } from 'node:perf_hooks'
 import { setFlagsFromString } from 'node:v8'
-import { fibModule, workModule } from '../examples/programs.js'
+import { fibModule, scatterModule, workModule } from '../examples/programs.js'
 import { buildModule } from '../src/builder.js'
 import { StateHasher } from '../src/commit.js'
 import { compileModule } from '../src/compile.js'
@@ -107,30 +107,32 @@ let normalIps = 0
   })
 }
 
-// The same comparison on a call-dominated program (fib, naive recursion).
-{
-  const fibBytes = fibModule()
-  const fnm = new NormalModule(compileModule(fibBytes))
-  const fni = new NormalInstance(fnm)
-  const K = 32
-  const fibInstrs = fni.invoke('fib', [value('i32', K)], GAS).icount
-  const native = new engine.Instance(new engine.Module(fibBytes)).exports['fib'] as (n: number) => number
-  const reset = fni.exports[fnm.instrumented.names.reset] as (g: bigint) => void
-  const fib = fni.exports[fnm.instrumented.wrappers.get('fib') as string] as (n: number) => number
+// The same comparison on a call-dominated program (fib, naive recursion) and on a
+// memory-heavy one (xorshift + random read-modify-write, two loads and a store per iteration).
+for (const [bench, label, kernelBytes, fn, arg] of [
+  ['normal-vs-native-calls', 'fib', fibModule(), 'fib', 32],
+  ['normal-vs-native-memory', 'scatter', scatterModule(), 'scatter', 20_000_000],
+] as const) {
+  const knm = new NormalModule(compileModule(kernelBytes))
+  const kni = new NormalInstance(knm)
+  const kInstrs = kni.invoke(fn, [value('i32', arg)], GAS).icount
+  const native = new engine.Instance(new engine.Module(kernelBytes)).exports[fn] as (n: number) => number
+  const reset = kni.exports[knm.instrumented.names.reset] as (g: bigint) => void
+  const kernel = kni.exports[knm.instrumented.wrappers.get(fn) as string] as (n: number) => number
   const { tn, ti } = paired(
     9,
-    () => native(K),
+    () => native(arg),
     () => {
       reset(GAS)
-      fib(K)
+      kernel(arg)
     },
   )
   line({
-    bench: 'normal-vs-native-calls',
-    value: Math.round(fibInstrs / (ti / 1000)),
+    bench,
+    value: Math.round(kInstrs / (ti / 1000)),
     unit: 'wasm-instr/s',
-    baseline: 'same module (fib) uninstrumented on V8',
-    baselineValue: Math.round(fibInstrs / (tn / 1000)),
+    baseline: `same module (${label}) uninstrumented on V8`,
+    baselineValue: Math.round(kInstrs / (tn / 1000)),
     ratio: Number((tn / ti).toFixed(3)),
     slowdown: Number((ti / tn).toFixed(3)),
   })

@@ -114,3 +114,95 @@ export function fibModule(): Uint8Array {
     ],
   })
 }
+
+/**
+ * `scatter(n)`: a memory-heavy kernel — n iterations of an xorshift32 step, then a
+ * read-modify-write at a pseudo-random address reading a second random word:
+ * x ^= x << 13; x ^= x >>> 17; x ^= x << 5; a = x & 0xfffc;
+ * mem[a] = mem[a] + mem[(a + 4096) & 0xfffc]; returns x.
+ */
+export function scatterModule(): Uint8Array {
+  const xorshift = (k: number, shift: number) => [
+    op.local_get,
+    2,
+    op.local_get,
+    2,
+    op.i32_const,
+    k,
+    shift,
+    op.i32_xor,
+    op.local_set,
+    2,
+  ]
+  return buildModule({
+    memory: { min: 1, max: 16, export: 'memory' },
+    funcs: [
+      {
+        export: 'scatter',
+        params: [I32],
+        results: [I32],
+        locals: [I32, I32, I32],
+        body: [
+          op.i32_const,
+          ...sleb(0x12345678),
+          op.local_set,
+          2,
+          op.block,
+          0x40,
+          op.loop,
+          0x40,
+          op.local_get,
+          1,
+          op.local_get,
+          0,
+          0x4f /* i32.ge_u */,
+          op.br_if,
+          1,
+          ...xorshift(13, op.i32_shl),
+          ...xorshift(17, op.i32_shr_u),
+          ...xorshift(5, op.i32_shl),
+          op.local_get,
+          2,
+          op.i32_const,
+          ...sleb(0xfffc),
+          op.i32_and,
+          op.local_tee,
+          3,
+          op.local_get,
+          3,
+          op.i32_load,
+          2,
+          0,
+          op.local_get,
+          3,
+          op.i32_const,
+          ...sleb(4096),
+          op.i32_add,
+          op.i32_const,
+          ...sleb(0xfffc),
+          op.i32_and,
+          op.i32_load,
+          2,
+          0,
+          op.i32_add,
+          op.i32_store,
+          2,
+          0,
+          op.local_get,
+          1,
+          op.i32_const,
+          1,
+          op.i32_add,
+          op.local_set,
+          1,
+          op.br,
+          0,
+          op.end,
+          op.end,
+          op.local_get,
+          2,
+        ],
+      },
+    ],
+  })
+}

@@ -14,6 +14,12 @@ import { segmentsOf } from './segments.js'
 const TRUNC32 = new Set([0xa8, 0xa9, 0xae, 0xaf])
 const TRUNC64 = new Set([0xaa, 0xab, 0xb0, 0xb1])
 
+/** 1 for opcodes that can trap inside a segment: unreachable, loads/stores, div/rem, truncations, call_indirect. */
+const MAY_TRAP = new Uint8Array(256)
+for (const o of [0x00, 0x11, 0x6d, 0x6e, 0x6f, 0x70, 0x7f, 0x80, 0x81, 0x82]) MAY_TRAP[o] = 1
+for (let o = 0x28; o <= 0x3e; o++) MAY_TRAP[o] = 1
+for (let o = 0xa8; o <= 0xb1; o++) MAY_TRAP[o] = 1
+
 export interface Segment {
   /** Instructions (pcs) executed from the charge point to the next one. */
   readonly pcs: number[]
@@ -98,25 +104,32 @@ export function instrument(compiled: CompiledModule, options: InstrumentOptions)
   }
   // One packed accumulator: gas in the high 32 bits, instructions in the low 32 bits (a
   // segment adds `gas << 32 | length` at once). Exact while gas < 2^31 and every opcode costs
-  // at least 1 (then instructions <= gas); NormalModule enforces both. The limit global holds
-  // (limit + 1) << 32, so `acc >= limitGlobal` means gas > limit.
+  // at least 1 (then instructions <= gas); NormalModule enforces both. It counts down: the
+  // limit global holds TOP = ((limit + 1) << 32) - 1 (< 2^63) and the accumulator global holds
+  // TOP - acc, which turns negative exactly when gas > limit (one subtraction and a sign test
+  // per segment, no second operand to load).
   helpers.push({
     name: names.reset,
     type: typeOf([0x7e], []),
     locals: [],
     body: [
-      ...[0x42, 0, 0x24, ...uleb(G_ACC)],
       ...[0x41, 0, 0x24, ...uleb(G_USED)],
-      ...[0x20, 0, 0x42, 1, 0x7c, 0x42, 32, 0x86, 0x24, ...uleb(G_LIMIT)],
+      ...[0x20, 0, 0x42, 1, 0x7c, 0x42, 32, 0x86, 0x42, 1, 0x7d, 0x24, ...uleb(G_LIMIT)],
+      ...[0x23, ...uleb(G_LIMIT), 0x24, ...uleb(G_ACC)],
     ],
   })
   helpers.push({
     name: names.icount,
     type: typeOf([], [0x7e]),
     locals: [],
-    body: [0x23, ...uleb(G_ACC), 0x42, ...sleb(0xffffffffn), 0x83],
+    body: [0x23, ...uleb(G_LIMIT), 0x23, ...uleb(G_ACC), 0x7d, 0x42, ...sleb(0xffffffffn), 0x83],
   })
-  helpers.push({ name: names.gas, type: typeOf([], [0x7e]), locals: [], body: [0x23, ...uleb(G_ACC), 0x42, 32, 0x88] })
+  helpers.push({
+    name: names.gas,
+    type: typeOf([], [0x7e]),
+    locals: [],
+    body: [0x23, ...uleb(G_LIMIT), 0x23, ...uleb(G_ACC), 0x7d, 0x42, 32, 0x88],
+  })
   helpers.push({ name: names.last, type: typeOf([], [0x7f]), locals: [], body: [0x23, ...uleb(G_LAST)] })
   const globalGetters: string[] = []
   compiled.globalTypes.forEach((g, i) => {
@@ -163,26 +176,44 @@ export function instrument(compiled: CompiledModule, options: InstrumentOptions)
       })
     }
     const nl = code.localTypes.length
-    const L_BASE = nl
+    const L_USED = nl
     const L_IDX = nl + 1
     const L_F32 = nl + 2
     const L_F64 = nl + 3
+    const L_ACC = nl + 4
     const out: number[] = []
     const sites: [number, Site][] = []
     const fs = code.frameSize
+    const n1 = n - 1
+    const hasCalls = code.op.some((o) => o === 0x10 || o === 0x11)
+    // The counters live in locals (registers) inside the function; the global is written back
+    // before every call, return and function exit, and right after the charge of any segment
+    // that holds an instruction able to trap, so that at a trap the global is exactly what the
+    // segment-table correction expects (decision 0088).
+    const spill = () => out.push(0x20, ...uleb(L_ACC), 0x24, ...uleb(G_ACC))
+    const reload = () => out.push(0x23, ...uleb(G_ACC), 0x21, ...uleb(L_ACC))
     const charge = (segId: number) => {
       const seg = segments.get(segId) as Segment
       const packed = (BigInt(seg.totalGas) << 32n) | BigInt(seg.pcs.length)
-      out.push(0x23, ...uleb(G_ACC), 0x42, ...sleb(packed), 0x7c, 0x24, ...uleb(G_ACC))
-      out.push(0x23, ...uleb(G_ACC), 0x23, ...uleb(G_LIMIT), 0x5a, 0x04, 0x40)
+      out.push(0x20, ...uleb(L_ACC), 0x42, ...sleb(packed), 0x7d, 0x22, ...uleb(L_ACC))
+      out.push(0x42, 0, 0x53, 0x04, 0x40)
+      spill()
       sites.push([out.length, { kind: 'oog', func: code.index, seg: segId }])
       out.push(0x00, 0x0b)
+      if (seg.pcs.some((p) => MAY_TRAP[code.op[p] as number] === 1)) spill()
     }
-    // Prologue: deterministic stack accounting.
-    out.push(0x23, ...uleb(G_USED), 0x22, ...uleb(L_BASE), 0x41, ...sleb(fs), 0x6a, 0x24, ...uleb(G_USED))
-    out.push(0x23, ...uleb(G_USED), 0x41, ...sleb(options.stackLimit), 0x4b, 0x04, 0x40)
+    // Prologue: deterministic stack accounting, then the counters into locals.
+    // The caller has stored its own cumulative weight in the global before the call.
+    out.push(0x23, ...uleb(G_USED), 0x41, ...sleb(fs), 0x6a)
+    if (hasCalls) out.push(0x22, ...uleb(L_USED))
+    out.push(0x41, ...sleb(options.stackLimit), 0x4b, 0x04, 0x40)
     sites.push([out.length, { kind: 'exhaust', func: code.index }])
     out.push(0x00, 0x0b)
+    reload()
+    // The body runs inside one extra block, so a branch to the function's label lands on the
+    // write-back below instead of leaving the function.
+    const rt = code.type.results
+    out.push(0x02, rt.length ? (rt[0] as number) : 0x40)
     for (let pc = 0; pc < n; pc++) {
       const o = code.op[pc] as number
       if (layout.elseLessEnds.has(pc)) {
@@ -200,13 +231,19 @@ export function instrument(compiled: CompiledModule, options: InstrumentOptions)
         out.push(0x00, 0x0b)
       }
       if (o === 0x11) out.push(0x22, ...uleb(L_IDX), 0x24, ...uleb(G_LAST), 0x20, ...uleb(L_IDX))
+      if (o === 0x10 || o === 0x11 || o === 0x0f) spill()
+      if (o === 0x10 || o === 0x11) out.push(0x20, ...uleb(L_USED), 0x24, ...uleb(G_USED))
+      if (pc === n1) {
+        out.push(0x0b)
+        spill()
+      }
       const start = code.offset[pc] as number
       const end = pc + 1 < n ? (code.offset[pc + 1] as number) : start + 1
       sites.push([out.length, { kind: 'instr', func: code.index, pc }])
       for (let i = start; i < end; i++) out.push(bytes[i] as number)
-      if (o === 0x10 || o === 0x11) out.push(0x20, ...uleb(L_BASE), 0x41, ...sleb(fs), 0x6a, 0x24, ...uleb(G_USED))
+      if (o === 0x10 || o === 0x11) reload()
     }
-    const decl = localsDecl([...code.localTypes.slice(code.type.params.length), 0x7f, 0x7f, 0x7d, 0x7c])
+    const decl = localsDecl([...code.localTypes.slice(code.type.params.length), 0x7f, 0x7f, 0x7d, 0x7c, 0x7e])
     const body = [...decl, ...out]
     const shift = decl.length
     bodyParts.push({ bytes: body, sites: sites.map(([off, s]) => [off + shift, s] as [number, Site]) })
@@ -235,10 +272,11 @@ export function instrument(compiled: CompiledModule, options: InstrumentOptions)
     ...funcSec.rest,
     ...helpers.flatMap((h) => uleb(h.type)),
   ])
+  // Before the first reset (a start function runs at instantiation) the budget is unbounded.
   const extraGlobals = [
+    [0x7e, 1, 0x42, ...sleb(2n ** 63n - 1n), 0x0b],
     [0x7e, 1, 0x42, 0, 0x0b],
-    [0x7e, 1, 0x42, 0, 0x0b],
-    [0x7e, 1, 0x42, ...sleb(-1n), 0x0b],
+    [0x7e, 1, 0x42, ...sleb(2n ** 63n - 1n), 0x0b],
     [0x7f, 1, 0x41, 0, 0x0b],
     [0x7f, 1, 0x41, 0, 0x0b],
   ]
