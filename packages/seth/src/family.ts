@@ -12,6 +12,7 @@ import { keccak_256 } from '@noble/hashes/sha3.js'
 import type { SecpOperations } from './crypto-port.js'
 import { type SethStateAccess, SethStateManager } from './evm-state.js'
 import { accountKey, decodeAccount, encodeAccount, equalBytes, hex, permissionsKey, SETH_NAMESPACE } from './layout.js'
+import { chainIdBytes, type LeanTransaction, leanDecode1559 } from './lean-tx.js'
 import { type EvmLog, encodeSethReceipt, type SethReceipt } from './receipt.js'
 import { compressPublicKey, ecrecoverWith, recoveryId, type SecpBackend, secpBackend } from './secp256k1.js'
 
@@ -37,7 +38,11 @@ export interface SethFamilyInit {
 
 /** A decoded, authenticated Ethereum transaction. */
 export interface DecodedTransaction {
+  /** The ethereumjs transaction (built on first use for transactions read by the lean decoder). */
   readonly tx: TypedTransaction
+  readonly nonce: bigint
+  /** The fields the lean decoder read (type 2, empty access list); absent otherwise. */
+  readonly lean?: LeanTransaction
   readonly hash: Uint8Array
   readonly hashHex: string
   readonly sender: Address
@@ -95,6 +100,9 @@ export class SethFamily implements LedgerFamily {
   readonly blockGasLimit: bigint
   readonly chainId: bigint
   readonly secp: SecpBackend
+  /** Use the lean decoder for plain type-2 transactions (true by default; tests compare both paths). */
+  leanDecoding = true
+  private readonly chainIdRaw: Uint8Array
   private readonly cache = new Map<string, DecodedTransaction>()
   /** The same, keyed by the payload array itself: skips hashing when the bytes object comes back. */
   private readonly byPayload = new WeakMap<Uint8Array, DecodedTransaction>()
@@ -114,6 +122,7 @@ export class SethFamily implements LedgerFamily {
     this.blockGasLimit = init.blockGasLimit ?? 30_000_000n
     this.chainId = init.chainId
     this.secp = init.secpBackend ?? secpBackend
+    this.chainIdRaw = chainIdBytes(init.chainId)
   }
 
   static async create(init: SethFamilyInit): Promise<SethFamily> {
@@ -161,6 +170,12 @@ export class SethFamily implements LedgerFamily {
     const hashHex = hex(hash)
     const cached = this.cache.get(hashHex)
     if (cached !== undefined) return cached
+    const lean = this.leanDecoding ? leanDecode1559(raw, this.chainIdRaw) : undefined
+    if (lean !== undefined) {
+      const pub = this.secp.recover(lean.signingHash, lean.rs, lean.recoveryId)
+      // No key recovers: ethereumjs below reports it in its own words.
+      if (pub !== null) return this.rememberLean(lean, raw, hash, hashHex, pub.subarray(1))
+    }
     const tx = this.parse(raw)
     return this.remember(tx, raw, hash, hashHex, tx.getSenderPublicKey())
   }
@@ -176,6 +191,11 @@ export class SethFamily implements LedgerFamily {
     const hashHex = hex(hash)
     const cached = this.cache.get(hashHex)
     if (cached !== undefined) return cached
+    const lean = this.leanDecoding ? leanDecode1559(raw, this.chainIdRaw) : undefined
+    if (lean !== undefined) {
+      const pub = await ops.recover(lean.signingHash, lean.rs, lean.recoveryId)
+      if (pub !== null) return this.rememberLean(lean, raw, hash, hashHex, pub.subarray(1))
+    }
     const tx = this.parse(raw)
     const r = pad32(bigIntToUnpaddedBytes(tx.r!))
     const s = pad32(bigIntToUnpaddedBytes(tx.s!))
@@ -216,12 +236,48 @@ export class SethFamily implements LedgerFamily {
     sig[64] = recoveryId(tx.v!, tx.supports(Capability.EIP155ReplayProtection) ? this.chainId : undefined)
     const d: DecodedTransaction = {
       tx,
+      nonce: tx.nonce,
       hash,
       hashHex,
       sender,
       publicKey: compressPublicKey(pub, this.secp),
       signature: sig,
     }
+    return this.keep(raw, hashHex, d)
+  }
+
+  private rememberLean(
+    lean: LeanTransaction,
+    raw: Uint8Array,
+    hash: Uint8Array,
+    hashHex: string,
+    pub: Uint8Array,
+  ): DecodedTransaction {
+    const sig = new Uint8Array(65)
+    sig.set(lean.rs, 0)
+    sig[64] = lean.recoveryId
+    const common = this.common
+    let tx: TypedTransaction | undefined
+    const d: DecodedTransaction = {
+      get tx() {
+        if (tx === undefined) {
+          tx = createTxFromRLP(raw, { common })
+          ;(tx as unknown as { cache: { senderPubKey?: Uint8Array } }).cache.senderPubKey = pub
+        }
+        return tx
+      },
+      nonce: lean.nonce,
+      lean,
+      hash,
+      hashHex,
+      sender: new Address(keccak_256(pub).subarray(12)),
+      publicKey: compressPublicKey(pub, this.secp),
+      signature: sig,
+    }
+    return this.keep(raw, hashHex, d)
+  }
+
+  private keep(raw: Uint8Array, hashHex: string, d: DecodedTransaction): DecodedTransaction {
     if (this.cache.size >= 200_000) {
       const first = this.cache.keys().next().value
       if (first !== undefined) this.cache.delete(first)
@@ -265,7 +321,7 @@ export class SethFamily implements LedgerFamily {
       equalBytes(h.payloadHash, d.hash) &&
       equalBytes(h.signerPublicKey, d.publicKey) &&
       equalBytes(t.headerSignature, d.signature) &&
-      h.nonce === d.tx.nonce &&
+      h.nonce === d.nonce &&
       h.inputs.length === 1 &&
       h.inputs[0] === SETH_NAMESPACE &&
       h.outputs.length === 1 &&
@@ -310,6 +366,18 @@ export class SethFamily implements LedgerFamily {
   // --- execution -----------------------------------------------------------------------
 
   message(d: DecodedTransaction): SethMessage {
+    const lean = d.lean
+    if (lean !== undefined) {
+      return {
+        caller: d.sender,
+        to: new Address(lean.to),
+        value: lean.value,
+        data: lean.data,
+        gasLimit: lean.gasLimit,
+        nonce: lean.nonce,
+        accessList: [],
+      }
+    }
     const tx = d.tx
     const accessList = 'accessList' in tx ? (tx.accessList as unknown as [Uint8Array, Uint8Array[]][]) : []
     return {

@@ -222,7 +222,7 @@ export class SethNode {
         familyVersion: '1.0',
         signerPublicKey: d.publicKey,
         batcherPublicKey: this.init.batcher.publicKey,
-        nonce: d.tx.nonce,
+        nonce: d.nonce,
         inputs: [SETH_NAMESPACE],
         outputs: [SETH_NAMESPACE],
         dependencies: [],
