@@ -2,7 +2,7 @@
 // snapshot, replays the transaction log, compares the state after each transaction with the
 // cluster's receipts and, at the first divergence, plays the verification game for that
 // transaction. Payout to the n-th validator of a checkpoint: (gas × price) / 2^(n+1).
-import { sha256 } from '@noble/hashes/sha2.js'
+
 import { commitContext, globalLeaves, memoryCommitment, StateHasher } from './commit.js'
 import type { CompiledModule } from './compile.js'
 import { GameError } from './errors.js'
@@ -13,6 +13,7 @@ import { invoke, type Machine, type MachineOptions } from './machine.js'
 import { hex, vectorRoot } from './merkle.js'
 import { NormalInstance, NormalModule } from './normal.js'
 import { stepContext } from './proof.js'
+import { sha256 } from './sha256.js'
 import type { WasmValue } from './values.js'
 
 /** A transaction: an exported function call with its gas limit. */

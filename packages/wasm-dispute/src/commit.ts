@@ -2,11 +2,12 @@
 // a fixed 237-byte header hashed with SHA-256, whose roots commit to the operand stack (hash
 // chain), the frames (hash chain of frame records, each with a locals tree), the globals, the
 // memory (sparse tree of 32-byte leaves) and the table. Incremental: each hash costs what changed.
-import { sha256 } from '@noble/hashes/sha2.js'
+
 import { UnsupportedFeatureError } from './errors.js'
 import type { FuncInst, Instance, MemoryInst } from './instance.js'
 import type { Machine } from './machine.js'
 import { MemoryTree, memoryDepth, slotLeaf, vectorRoot, ZERO32 } from './merkle.js'
+import { sha256 } from './sha256.js'
 
 export const HEADER_BYTES = 237
 export const FRAME_RECORD_BYTES = 48
@@ -37,14 +38,20 @@ export interface FrameRecord {
   localsRoot: Uint8Array
 }
 
-export function encodeHeader(h: Header): Uint8Array {
-  const out = new Uint8Array(HEADER_BYTES)
-  const dv = new DataView(out.buffer)
+const TWO32 = 2 ** 32
+/** u64 LE of an exact integer below 2^53, without a BigInt. */
+function setU64(dv: DataView, at: number, v: number): void {
+  dv.setUint32(at, v >>> 0, true)
+  dv.setUint32(at + 4, Math.floor(v / TWO32), true)
+}
+
+export function encodeHeader(h: Header, out: Uint8Array = new Uint8Array(HEADER_BYTES)): Uint8Array {
+  const dv = new DataView(out.buffer, out.byteOffset, HEADER_BYTES)
   dv.setUint8(0, h.status)
   dv.setUint32(1, h.pc, true)
-  dv.setBigUint64(5, BigInt(h.icount), true)
-  dv.setBigUint64(13, BigInt(h.gasUsed), true)
-  dv.setBigUint64(21, BigInt(h.gasLimit), true)
+  setU64(dv, 5, h.icount)
+  setU64(dv, 13, h.gasUsed)
+  setU64(dv, 21, h.gasLimit)
   dv.setUint32(29, h.sp, true)
   dv.setUint32(33, h.depth, true)
   dv.setUint32(37, h.memPages, true)
@@ -78,8 +85,10 @@ export function decodeHeader(b: Uint8Array): Header {
   }
 }
 
+const headerBuf = new Uint8Array(HEADER_BYTES)
 export function hashHeader(h: Header): Uint8Array {
-  return sha256(encodeHeader(h))
+  // Every byte of the buffer is rewritten (the reserved tail stays zero), so it can be reused.
+  return sha256(encodeHeader(h, headerBuf))
 }
 
 export function encodeFrame(f: FrameRecord): Uint8Array {
@@ -330,14 +339,25 @@ export class StateHasher {
 
   globalsRoot(): Uint8Array {
     const inst = this.m.root
-    const cur = new Uint8Array(inst.globalCells.length * 8)
-    for (const [i, c] of inst.globalCells.entries()) cur.set(c.slots.u8.subarray(c.index * 8, c.index * 8 + 8), i * 8)
-    if (
-      this.globalsShadow &&
-      this.globalsShadow.length === cur.length &&
-      cur.every((x, i) => x === this.globalsShadow?.[i])
-    )
-      return this.globalsRootCache
+    const cells = inst.globalCells
+    const sh = this.globalsShadow
+    // Compare in place with the last hashed values; allocate only when something changed.
+    if (sh && sh.length === cells.length * 8) {
+      let same = true
+      for (let i = 0; same && i < cells.length; i++) {
+        const c = cells[i] as (typeof cells)[number]
+        const u8 = c.slots.u8
+        const at = c.index * 8
+        for (let j = 0; j < 8; j++)
+          if (u8[at + j] !== sh[i * 8 + j]) {
+            same = false
+            break
+          }
+      }
+      if (same) return this.globalsRootCache
+    }
+    const cur = new Uint8Array(cells.length * 8)
+    for (const [i, c] of cells.entries()) cur.set(c.slots.u8.subarray(c.index * 8, c.index * 8 + 8), i * 8)
     this.globalsShadow = cur
     this.globalsRootCache = vectorRoot(globalLeaves(inst))
     return this.globalsRootCache

@@ -3,7 +3,7 @@
 // - the sparse memory tree: fixed depth, leaves are the raw 32-byte memory chunks (as in Cannon),
 //   nodes kept only where they differ from the all-zero subtree, updated from a dirty-leaf list;
 // - multiproofs: the siblings needed to recompute the root from a set of leaves.
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from './sha256.js'
 
 export const ZERO32: Uint8Array = new Uint8Array(32)
 

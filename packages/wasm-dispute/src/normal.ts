@@ -2,7 +2,7 @@
 // results, the exact instruction count and gas (recovered precisely on traps and out-of-gas
 // from the engine's stack trace and the segment tables), and the same final state hash the
 // stepping interpreter computes for the terminal state.
-import { sha256 } from '@noble/hashes/sha2.js'
+
 import { chainPush, type Header, hashHeader, tableRoot } from './commit.js'
 import { type CompiledModule, compileModule } from './compile.js'
 import { ArgumentError, HostStackOverflowError, UnknownExportError } from './errors.js'
@@ -12,6 +12,7 @@ import { DEFAULT_GAS_LIMIT, DEFAULT_STACK_LIMIT, defaultGasSchedule, type GasSch
 import { MemoryTree, memoryDepth, slotLeaf, vectorRoot, ZERO32 } from './merkle.js'
 import { Status } from './numeric.js'
 import { type EngineImports, type EngineInstance, type EngineMemory, type EngineTable, engine } from './platform.js'
+import { sha256 } from './sha256.js'
 import { TYPE_NAME, type WasmValue } from './values.js'
 
 export interface NormalOptions {

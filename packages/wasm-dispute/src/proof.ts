@@ -2,7 +2,7 @@
 // judge replays oneStep() over the proof bytes, checking every witness against the committed
 // roots, and returns the post-state hash. Layout: header (237) | top frame record (48) |
 // frames-below hash (32) | the witnesses in the order the instruction asks for them.
-import { sha256 } from '@noble/hashes/sha2.js'
+
 import {
   chainPush,
   commitContext,
@@ -35,6 +35,7 @@ import {
   vectorPath,
 } from './merkle.js'
 import { oneStep, type StepContext, type Witness } from './onestep.js'
+import { sha256 } from './sha256.js'
 
 /** The judge's static context for an instance's module and the machine parameters. */
 export function stepContext(inst: Instance, options: MachineOptions = {}): StepContext {

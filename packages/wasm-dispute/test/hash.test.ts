@@ -3,7 +3,7 @@
 import test from 'ava'
 import fc from 'fast-check'
 import { workModule } from '../examples/programs.js'
-import { StateHasher } from '../src/commit.js'
+import { decodeHeader, encodeHeader, HEADER_BYTES, StateHasher } from '../src/commit.js'
 import { compileModule } from '../src/compile.js'
 import { UnsupportedFeatureError } from '../src/errors.js'
 import { instantiate } from '../src/instance.js'
@@ -19,6 +19,7 @@ import {
   vectorRoot,
 } from '../src/merkle.js'
 import { Status } from '../src/numeric.js'
+import { sha256, sha256Implementation, sha256Noble, sha256Node } from '../src/sha256.js'
 import { cloneMachine } from '../src/snapshot.js'
 import { value } from '../src/values.js'
 import { randomProgram } from './helpers/random-program.js'
@@ -132,4 +133,64 @@ test('a cloned machine (checkpoint) continues exactly like the original', (t) =>
     { numRuns: 40 },
   )
   t.is(compared, 40)
+})
+
+test('the fast SHA-256 (node:crypto) equals @noble/hashes on random inputs and block-boundary lengths', (t) => {
+  // On Node 22 the fast path must be the one in use, or the benchmark figures do not apply.
+  t.is(sha256Implementation, 'node:crypto')
+  const fast = sha256Node
+  if (!fast) return t.fail('node:crypto hash unavailable')
+  const lengths = [0, 1, 31, 32, 40, 55, 56, 63, 64, 65, 80, 119, 120, 128, 237, 1000]
+  for (const n of lengths) {
+    const b = new Uint8Array(n).map((_, i) => (i * 131 + n) & 0xff)
+    t.deepEqual(fast(b), sha256Noble(b), `length ${n}`)
+  }
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(16), (b, off) => {
+      // Also views at an offset into a larger buffer (how the hasher passes slices).
+      const big = new Uint8Array(b.length + off)
+      big.set(b, off)
+      const view = big.subarray(off)
+      const h = sha256(view)
+      t.true(h instanceof Uint8Array && h.constructor === Uint8Array && h.length === 32)
+      t.deepEqual(h, sha256Noble(b))
+    }),
+    { numRuns: 500 },
+  )
+})
+
+test('header encoding round-trips u64 counters up to 2^53 without BigInt', (t) => {
+  fc.assert(
+    fc.property(
+      fc.record({
+        status: fc.integer({ min: 0, max: 12 }),
+        pc: fc.nat(),
+        icount: fc.maxSafeNat(),
+        gasUsed: fc.maxSafeNat(),
+        gasLimit: fc.maxSafeNat(),
+        sp: fc.nat(),
+        depth: fc.nat(),
+        memPages: fc.nat(65_536),
+      }),
+      (f) => {
+        const r = (k: number) => new Uint8Array(32).fill(k)
+        const h = {
+          ...f,
+          stackHash: r(1),
+          framesHash: r(2),
+          globalsRoot: r(3),
+          memoryRoot: r(4),
+          tableRoot: r(5),
+          moduleHash: r(6),
+        }
+        const bytes = encodeHeader(h)
+        t.is(bytes.length, HEADER_BYTES)
+        const dv = new DataView(bytes.buffer)
+        t.is(dv.getBigUint64(5, true), BigInt(f.icount))
+        t.is(dv.getBigUint64(21, true), BigInt(f.gasLimit))
+        t.deepEqual(decodeHeader(bytes), h)
+      },
+    ),
+    { numRuns: 300 },
+  )
 })
