@@ -3,14 +3,14 @@
 import type { Block, HexId, KeyValueStore, StoreOperation, TransactionEvent } from '@atmosphere/interfaces'
 import { RLP } from '@ethereumjs/rlp'
 import { bigintToBytes, bytesToBigint, decodeBlock, encodeBlock } from './encoding.js'
+import { rlpEncode, utf8Bytes } from './rlp.js'
 import type { StateReader } from './state.js'
 
-const utf8 = new TextEncoder()
 const utf8d = new TextDecoder()
-const k = (prefix: string, rest: string): Uint8Array => utf8.encode(prefix + rest)
+const k = (prefix: string, rest: string): Uint8Array => utf8Bytes(prefix + rest)
 
-export const KEY_HEAD = utf8.encode('m:head')
-export const KEY_GENESIS = utf8.encode('m:genesis')
+export const KEY_HEAD = utf8Bytes('m:head')
+export const KEY_GENESIS = utf8Bytes('m:genesis')
 export const blockKey = (id: HexId): Uint8Array => k('b:', id)
 export const heightKey = (height: bigint): Uint8Array => k('h:', height.toString(16).padStart(16, '0'))
 export const undoKey = (id: HexId): Uint8Array => k('u:', id)
@@ -31,14 +31,14 @@ export interface ReceiptRecord {
 }
 
 export function encodeReceipt(r: ReceiptRecord): Uint8Array {
-  return RLP.encode([
-    utf8.encode(r.transactionId),
-    utf8.encode(r.blockId),
+  return rlpEncode([
+    utf8Bytes(r.transactionId),
+    utf8Bytes(r.blockId),
     bigintToBytes(r.height),
     bigintToBytes(BigInt(r.batchIndex)),
     bigintToBytes(BigInt(r.index)),
     r.receipt,
-    r.events.map((e) => [utf8.encode(e.type), e.attributes.map(([a, b]) => [utf8.encode(a), utf8.encode(b)]), e.data]),
+    r.events.map((e) => [utf8Bytes(e.type), e.attributes.map(([a, b]) => [utf8Bytes(a), utf8Bytes(b)]), e.data]),
   ])
 }
 
@@ -71,8 +71,8 @@ export function decodeReceipt(data: Uint8Array): ReceiptRecord {
 export type UndoRecord = ReadonlyArray<readonly [address: string, previous: Uint8Array | null]>
 
 export function encodeUndo(u: UndoRecord): Uint8Array {
-  return RLP.encode(
-    u.map(([a, p]) => [utf8.encode(a), p ?? new Uint8Array(0), p === null ? Uint8Array.of(1) : new Uint8Array(0)]),
+  return rlpEncode(
+    u.map(([a, p]) => [utf8Bytes(a), p ?? new Uint8Array(0), p === null ? Uint8Array.of(1) : new Uint8Array(0)]),
   )
 }
 
@@ -193,6 +193,6 @@ export class ChainStore implements StateReader {
   }
 
   static textOp(key: Uint8Array, value: string): StoreOperation {
-    return { type: 'put', key, value: utf8.encode(value) }
+    return { type: 'put', key, value: utf8Bytes(value) }
   }
 }

@@ -3,10 +3,10 @@
 import type { Batch, BatchHeader, Block, BlockHeader, Transaction, TransactionHeader } from '@atmosphere/interfaces'
 import { RLP } from '@ethereumjs/rlp'
 import { DecodeError } from './errors.js'
+import { rlpEncode, utf8Bytes } from './rlp.js'
 
 type Nested = Uint8Array | Nested[]
 
-const utf8 = new TextEncoder()
 const utf8d = new TextDecoder('utf-8', { fatal: true })
 
 export function bigintToBytes(n: bigint): Uint8Array {
@@ -38,11 +38,11 @@ export function hexToBytes(hex: string): Uint8Array {
 }
 
 function str(s: string): Uint8Array {
-  return utf8.encode(s)
+  return utf8Bytes(s)
 }
 
 function hexList(ids: readonly string[]): Uint8Array[] {
-  return ids.map((id) => utf8.encode(id))
+  return ids.map((id) => utf8Bytes(id))
 }
 
 export function transactionHeaderFields(h: TransactionHeader): Nested[] {
@@ -61,7 +61,7 @@ export function transactionHeaderFields(h: TransactionHeader): Nested[] {
 
 /** Bytes a transaction's signer signs. */
 export function encodeTransactionHeader(h: TransactionHeader): Uint8Array {
-  return RLP.encode(transactionHeaderFields(h))
+  return rlpEncode(transactionHeaderFields(h))
 }
 
 function transactionFields(tx: Transaction): Nested[] {
@@ -69,12 +69,12 @@ function transactionFields(tx: Transaction): Nested[] {
 }
 
 export function encodeTransaction(tx: Transaction): Uint8Array {
-  return RLP.encode(transactionFields(tx))
+  return rlpEncode(transactionFields(tx))
 }
 
 /** Bytes a batch's signer signs. */
 export function encodeBatchHeader(h: BatchHeader): Uint8Array {
-  return RLP.encode([h.signerPublicKey, hexList(h.transactionIds)])
+  return rlpEncode([h.signerPublicKey, hexList(h.transactionIds)])
 }
 
 function batchFields(b: Batch): Nested[] {
@@ -87,7 +87,7 @@ function batchFields(b: Batch): Nested[] {
 }
 
 export function encodeBatch(b: Batch): Uint8Array {
-  return RLP.encode(batchFields(b))
+  return rlpEncode(batchFields(b))
 }
 
 function blockHeaderFields(h: BlockHeader): Nested[] {
@@ -104,11 +104,11 @@ function blockHeaderFields(h: BlockHeader): Nested[] {
 
 /** Bytes a block's publisher signs. */
 export function encodeBlockHeader(h: BlockHeader): Uint8Array {
-  return RLP.encode(blockHeaderFields(h))
+  return rlpEncode(blockHeaderFields(h))
 }
 
 export function encodeBlock(b: Block): Uint8Array {
-  return RLP.encode([blockHeaderFields(b.header), b.headerSignature, b.batches.map(batchFields), str(b.id)])
+  return rlpEncode([blockHeaderFields(b.header), b.headerSignature, b.batches.map(batchFields), str(b.id)])
 }
 
 // --- decoding -------------------------------------------------------------------------

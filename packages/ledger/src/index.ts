@@ -62,4 +62,5 @@ export {
 } from './ledger.js'
 export { memoryStore } from './memory-store.js'
 export { type PoolEntry, TransactionPool } from './pool.js'
+export { type RlpInput, rlpEncode, utf8Bytes } from './rlp.js'
 export { chainedStateRoot, Overlay, type StateReader, transactionView } from './state.js'

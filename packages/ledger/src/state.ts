@@ -1,9 +1,9 @@
 // Layered state: committed state read through an overlay of staged writes, per-transaction
 // views limited to declared inputs/outputs, and the state root chained over each block's writes.
 import type { StateAddress, StateView } from '@atmosphere/interfaces'
-import { RLP } from '@ethereumjs/rlp'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { StateAccessError } from './errors.js'
+import { rlpEncode, utf8Bytes } from './rlp.js'
 
 /** Read access to some version of state. */
 export interface StateReader {
@@ -59,7 +59,6 @@ export function transactionView(overlay: Overlay, inputs: readonly string[], out
 }
 
 const DOMAIN = new TextEncoder().encode('atmosphere/ledger/state-root/v1')
-const utf8 = new TextEncoder()
 
 /**
  * The state root of a block: SHA-256 over a domain tag, the parent's root and the block's
@@ -71,7 +70,7 @@ export function chainedStateRoot(parentRoot: Uint8Array, writes: ReadonlyMap<str
   const entries = keys.map((k) => {
     const v = writes.get(k)
     return [
-      utf8.encode(k),
+      utf8Bytes(k),
       v === null || v === undefined ? new Uint8Array(0) : v,
       v === null ? Uint8Array.of(1) : new Uint8Array(0),
     ]
@@ -79,6 +78,6 @@ export function chainedStateRoot(parentRoot: Uint8Array, writes: ReadonlyMap<str
   const h = sha256.create()
   h.update(DOMAIN)
   h.update(parentRoot)
-  h.update(RLP.encode(entries))
+  h.update(rlpEncode(entries))
   return h.digest()
 }

@@ -1,5 +1,6 @@
 // Seth's state layout under the ledger: one address per account, per code and per storage
 // slot, all under Seth's namespace prefix a68b06 (Sawtooth Seth's namespace).
+import { rlpEncode } from '@atmosphere/ledger'
 import { RLP } from '@ethereumjs/rlp'
 import { Account, bigIntToUnpaddedBytes, bytesToBigInt, KECCAK256_NULL, KECCAK256_RLP } from '@ethereumjs/util'
 
@@ -23,7 +24,7 @@ export const storageKey = (addr: string, slot: string): string => `${SETH_NAMESP
 /** Account bytes: RLP [nonce, balance, codeHash or empty when there is no code]. */
 export function encodeAccount(a: Account): Uint8Array {
   const hasCode = !equalBytes(a.codeHash, KECCAK256_NULL)
-  return RLP.encode([
+  return rlpEncode([
     bigIntToUnpaddedBytes(a.nonce),
     bigIntToUnpaddedBytes(a.balance),
     hasCode ? a.codeHash : new Uint8Array(0),

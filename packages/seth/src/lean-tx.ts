@@ -3,6 +3,7 @@
 // with the same meaning, and declines (undefined) everything else, which then goes through
 // ethereumjs: errors and unusual forms keep ethereumjs's behaviour. test/lean-tx.test.ts
 // compares both on random and mutated transactions (decision 0064).
+import { rlpEncode } from '@atmosphere/ledger'
 import { RLP } from '@ethereumjs/rlp'
 import { keccak_256 } from '@noble/hashes/sha3.js'
 
@@ -78,7 +79,7 @@ export function leanDecode1559(raw: Uint8Array, chainId: Uint8Array): LeanTransa
   if (uint(tip) > uint(maxFee)) return undefined
   const sv = uint(s)
   if (sv > HALF_N) return undefined
-  const unsigned = RLP.encode([cid, nonce, tip, maxFee, gasLimit, to, value, data, []])
+  const unsigned = rlpEncode([cid, nonce, tip, maxFee, gasLimit, to, value, data, []])
   const prefixed = new Uint8Array(unsigned.length + 1)
   prefixed[0] = 2
   prefixed.set(unsigned, 1)

@@ -1,4 +1,5 @@
 // Seth's receipt bytes (stored by the ledger per transaction) and revert-reason decoding.
+import { rlpEncode, utf8Bytes } from '@atmosphere/ledger'
 import { RLP } from '@ethereumjs/rlp'
 import { bigIntToUnpaddedBytes, bytesToBigInt } from '@ethereumjs/util'
 
@@ -18,18 +19,17 @@ export interface SethReceipt {
   readonly error?: string
 }
 
-const utf8 = new TextEncoder()
 const utf8d = new TextDecoder()
 
 /** RLP [status, gasUsed, contractAddress | empty, logs, output, error | empty]. */
 export function encodeSethReceipt(r: SethReceipt): Uint8Array {
-  return RLP.encode([
+  return rlpEncode([
     bigIntToUnpaddedBytes(BigInt(r.status)),
     bigIntToUnpaddedBytes(r.gasUsed),
     r.contractAddress ?? new Uint8Array(0),
     r.logs.map(([a, t, d]) => [a, [...t], d]),
     r.output,
-    utf8.encode(r.error ?? ''),
+    utf8Bytes(r.error ?? ''),
   ])
 }
 
