@@ -70,6 +70,8 @@ export class InvalidProofError extends PlasmaError {
 /** A block is full (2^16 transactions, the depth of the block tree). */
 export class BlockFullError extends PlasmaError {
   override name = 'BlockFullError'
+  /** Machine-readable, like {@link InvalidTransactionError.rule} (the HTTP API reports it). */
+  readonly rule = 'block-full' as const
   constructor(readonly capacity: number) {
     super(`block is full (${capacity} transactions)`)
   }

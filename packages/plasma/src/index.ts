@@ -31,6 +31,7 @@ export {
   type ChildChainOptions,
   findViolation,
   type OutputOrigin,
+  type SubmitError,
   type Violation,
 } from './child-chain.js'
 export {
@@ -53,7 +54,7 @@ export {
   SignatureError,
 } from './errors.js'
 export { type FraudProof, fraudProofFor, type IncludedTxArg, includedArg, type OutputSourceArg } from './fraud.js'
-export { EMPTY_ROOT, MerkleTree, rootFromProof } from './merkle.js'
+export { EMPTY_ROOT, type Keccak256, MerkleTree, rootFromProof } from './merkle.js'
 export { Operator, type OperatorOptions } from './operator.js'
 export {
   BLKNUM_FACTOR,
@@ -81,10 +82,12 @@ export type {
 export { toHex } from './root-chain.js'
 export {
   type Address,
+  addressFromBytes,
   addressOf,
   addressOfKey,
   decodeSignedTransaction,
   decodeTransaction,
+  decodeTransactionFast,
   EMPTY_OUTPUT,
   ETH,
   encodeSignedTransaction,

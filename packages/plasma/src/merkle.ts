@@ -4,38 +4,69 @@ import { keccak_256 } from '@noble/hashes/sha3.js'
 import { MalformedDataError } from './errors.js'
 import { TREE_DEPTH } from './position.js'
 
+/** A keccak256 implementation (the default is @noble/hashes; adapters offer a native one). */
+export type Keccak256 = (data: Uint8Array) => Uint8Array
+
 /** zeroHashes[k] is the root of an empty subtree of height k. */
 const zeroHashes: Uint8Array[] = [new Uint8Array(32)]
 for (let k = 0; k < TREE_DEPTH; k++) zeroHashes.push(hashPair(zeroHashes[k] as Uint8Array, zeroHashes[k] as Uint8Array))
 
-function hashPair(a: Uint8Array, b: Uint8Array): Uint8Array {
+function hashPair(a: Uint8Array, b: Uint8Array, hash: Keccak256 = keccak_256): Uint8Array {
   const buf = new Uint8Array(64)
   buf.set(a, 0)
   buf.set(b, 32)
-  return keccak_256(buf)
+  return hash(buf)
 }
 
-/** A built tree: all levels, for proofs. Building costs n + n/2 + ... hashes, not 2^16. */
+/**
+ * A built tree: all levels, for proofs. Building costs n + n/2 + ... hashes, not 2^16. Each
+ * level is one contiguous buffer, so a pair of siblings is hashed in place (no copy).
+ */
 export class MerkleTree {
-  private readonly levels: Uint8Array[][]
+  /** levels[k]: the nodes of height k, 32 bytes each, back to back. */
+  private readonly levels: Uint8Array[] = []
+  private readonly counts: number[] = []
 
-  constructor(leaves: readonly Uint8Array[]) {
-    if (leaves.length > 1 << TREE_DEPTH) {
-      throw new MalformedDataError('merkle tree', 'leaves', 0, `at most ${1 << TREE_DEPTH}`, String(leaves.length))
+  constructor(leaves: readonly Uint8Array[], hash: Keccak256 = keccak_256) {
+    const n = leaves.length
+    if (n > 1 << TREE_DEPTH) {
+      throw new MalformedDataError('merkle tree', 'leaves', 0, `at most ${1 << TREE_DEPTH}`, String(n))
     }
-    this.levels = [leaves.slice()]
+    const level0 = new Uint8Array(32 * n)
+    for (let i = 0; i < n; i++) {
+      const leaf = leaves[i] as Uint8Array
+      if (leaf.length !== 32)
+        throw new MalformedDataError('merkle tree', `leaf ${i}`, 0, '32 bytes', `${leaf.length} bytes`)
+      level0.set(leaf, 32 * i)
+    }
+    this.build(level0, n, hash)
+  }
+
+  private build(level0: Uint8Array, n: number, hash: Keccak256): void {
+    let below = level0
+    let count = n
     for (let k = 0; k < TREE_DEPTH; k++) {
-      const below = this.levels[k] as Uint8Array[]
-      const above: Uint8Array[] = []
-      for (let i = 0; i < below.length; i += 2) {
-        above.push(hashPair(below[i] as Uint8Array, below[i + 1] ?? (zeroHashes[k] as Uint8Array)))
+      this.levels.push(below)
+      this.counts.push(count)
+      const up = (count + 1) >> 1
+      const above = new Uint8Array(32 * up)
+      const pairs = count >> 1
+      for (let i = 0; i < pairs; i++) above.set(hash(below.subarray(64 * i, 64 * i + 64)), 32 * i)
+      if (count & 1) {
+        const last = below.subarray(32 * (count - 1), 32 * count)
+        above.set(hashPair(last, zeroHashes[k] as Uint8Array, hash), 32 * pairs)
       }
-      this.levels.push(above)
+      below = above
+      count = up
     }
+    this.levels.push(below)
+    this.counts.push(count)
   }
 
   get root(): Uint8Array {
-    return this.levels[TREE_DEPTH]?.[0] ?? (zeroHashes[TREE_DEPTH] as Uint8Array)
+    return this.counts[TREE_DEPTH] === 1
+      ? (this.levels[TREE_DEPTH] as Uint8Array).slice(0, 32)
+      : (zeroHashes[TREE_DEPTH] as Uint8Array).slice()
   }
 
   /** The 16 siblings from leaf `index` up, 32 bytes each (works for empty leaves too). */
@@ -46,7 +77,13 @@ export class MerkleTree {
     const out = new Uint8Array(TREE_DEPTH * 32)
     let i = index
     for (let k = 0; k < TREE_DEPTH; k++) {
-      out.set((this.levels[k] as Uint8Array[])[i ^ 1] ?? (zeroHashes[k] as Uint8Array), k * 32)
+      const j = i ^ 1
+      out.set(
+        j < (this.counts[k] as number)
+          ? (this.levels[k] as Uint8Array).subarray(32 * j, 32 * j + 32)
+          : (zeroHashes[k] as Uint8Array),
+        k * 32,
+      )
       i >>= 1
     }
     return out
@@ -68,4 +105,4 @@ export function rootFromProof(leaf: Uint8Array, index: number, proof: Uint8Array
   return node
 }
 
-export const EMPTY_ROOT: Uint8Array = zeroHashes[TREE_DEPTH] as Uint8Array
+export const EMPTY_ROOT: Uint8Array = (zeroHashes[TREE_DEPTH] as Uint8Array).slice()

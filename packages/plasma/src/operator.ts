@@ -1,8 +1,7 @@
 // A master node's operator loop: bonds, follows deposits, accepts transactions into the
 // child chain, submits block roots to the root contract and serves block contents.
 import { type BlockSource, encodeBlock } from './block-codec.js'
-import { blockRoot, ChildChain, type ChildChainOptions } from './child-chain.js'
-import type { InvalidTransactionError } from './errors.js'
+import { blockRoot, ChildChain, type ChildChainOptions, type SubmitError } from './child-chain.js'
 import type { RootChain } from './root-chain.js'
 import type { SignedTransaction } from './transaction.js'
 
@@ -37,8 +36,13 @@ export class Operator implements BlockSource {
   }
 
   /** Validates and queues transactions; per transaction undefined (accepted) or the rule broken. */
-  submit(txs: readonly SignedTransaction[]): Promise<Array<InvalidTransactionError | undefined>> {
+  submit(txs: readonly SignedTransaction[]): Promise<Array<SubmitError | undefined>> {
     return this.chain.submit(txs)
+  }
+
+  /** The same for signed transactions as received (386 bytes each, back to back). */
+  submitEncoded(wire: Uint8Array): Promise<Array<SubmitError | undefined>> {
+    return this.chain.submitEncoded(wire)
   }
 
   /** Submits the pending transactions as a block; returns its number and the gas used. */

@@ -10,6 +10,13 @@ export interface SignatureRecoverer {
   recoverAndHash?(
     txs: readonly SignedTransaction[],
   ): Promise<{ signers: Array<[Address | undefined, Address | undefined]>; leaves: Uint8Array[] }>
+  /**
+   * Optional: the same for `n` signed transactions given as wire bytes (n × 386, tx ‖ sigs)
+   * in one contiguous buffer, answered as n × 72 bytes: signer of input 0 (20), of input 1
+   * (20), block leaf (32); an all-zero signer means unused or unrecoverable. The operator's
+   * batch path: no per-transaction objects or messages. `wire` is not modified.
+   */
+  recoverEncoded?(wire: Uint8Array, n: number): Promise<Uint8Array>
   close?(): Promise<void>
 }
 

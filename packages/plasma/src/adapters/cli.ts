@@ -12,6 +12,7 @@ import { buildTransfer } from '../wallet.js'
 import { Watcher } from '../watcher.js'
 import { HttpOperatorClient, serveOperator } from './operator-http.js'
 import { connect, deployPlasmaRoot, PlasmaRootClient } from './root-client.js'
+import { keccak256Wasm } from './wasm-keccak.js'
 import { workerRecoverer } from './worker-recoverer.js'
 
 const USAGE = `usage: plasma <command> [options]
@@ -91,7 +92,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'operator': {
       const r = await root()
-      const operator = new Operator({ rootChain: r, recoverer: workerRecoverer() })
+      const operator = new Operator({ rootChain: r, recoverer: workerRecoverer(), keccak256: keccak256Wasm })
       await operator.syncDeposits()
       const server = await serveOperator(operator, { port: Number(o.port ?? 0) })
       out({ operator: r.account, contract: r.address, url: server.url })

@@ -6,6 +6,7 @@
 
 export { nativeRecoverer, nativeRecoveryAvailable, recoverSignerNative } from './native-recoverer.js'
 export { HttpOperatorClient, type OperatorServer, serveOperator } from './operator-http.js'
+export { RESULT_ITEM, recoverBatch, WIRE_ITEM } from './recover-batch.js'
 export {
   type Connection,
   connect,
@@ -16,4 +17,5 @@ export {
   tokenBalance,
   tokenTransfer,
 } from './root-client.js'
+export { keccak256Wasm } from './wasm-keccak.js'
 export { type WorkerRecovererOptions, workerRecoverer } from './worker-recoverer.js'

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net'
 import type { BlockSource } from '../block-codec.js'
 import { MalformedDataError, PlasmaError } from '../errors.js'
 import type { Operator } from '../operator.js'
-import { decodeSignedTransaction, SIGS_LENGTH, type SignedTransaction, TX_LENGTH } from '../transaction.js'
+import { SIGS_LENGTH, type SignedTransaction, TX_LENGTH } from '../transaction.js'
 import type { Utxo } from '../wallet.js'
 
 const MAX_BODY = 4 * 1024 * 1024
@@ -52,9 +52,7 @@ export async function serveOperator(
         if (bytes.length === 0 || bytes.length % ITEM !== 0) {
           return send(400, { error: `body must be a multiple of ${ITEM} bytes, got ${bytes.length}` })
         }
-        const txs: SignedTransaction[] = []
-        for (let i = 0; i < bytes.length; i += ITEM) txs.push(decodeSignedTransaction(bytes.subarray(i, i + ITEM)))
-        const results = await operator.submit(txs)
+        const results = await operator.submitEncoded(bytes)
         return send(
           200,
           results.map((e) => (e ? { ok: false, rule: e.rule, error: e.message } : { ok: true })),
