@@ -76,7 +76,7 @@ async function throughput(
   f: Fixture,
   recoverer: SignatureRecoverer,
   options: { concurrent?: boolean; keccak256?: Keccak256; batch?: number } = {},
-): Promise<number> {
+): Promise<{ tps: number; cpuUsPerTx: number }> {
   const chain = new ChildChain({
     recoverer,
     nextBlknum: BigInt(Math.ceil(N / 999) + 1) * 1000n,
@@ -87,6 +87,7 @@ async function throughput(
   const step = 386 * (options.batch ?? 1000)
   const batches: Uint8Array[] = []
   for (let i = 0; i < 386 * n; i += step) batches.push(f.wire.subarray(i, Math.min(386 * n, i + step)))
+  const c0 = process.cpuUsage() // every thread of the process: main and workers
   const t0 = performance.now()
   const results = options.concurrent ? await Promise.all(batches.map((b) => chain.submitEncoded(b))) : []
   if (!options.concurrent) for (const b of batches) results.push(await chain.submitEncoded(b))
@@ -95,8 +96,9 @@ async function throughput(
   const built = chain.buildBlock()
   chain.commitBuiltBlock(chain.nextBlknum, built)
   const seconds = (performance.now() - t0) / 1000
+  const cpu = process.cpuUsage(c0)
   if (built.transactions.length !== n) throw new Error('not every transfer made it into the block')
-  return n / seconds
+  return { tps: n / seconds, cpuUsPerTx: (cpu.user + cpu.system) / n }
 }
 
 function verifyOnly(f: Fixture, count: number): number {
@@ -124,30 +126,32 @@ const nobleOne = await throughput(small, nobleRecoverer())
 const r = (x: number) => Math.round(x)
 line({
   bench: 'plasma-child-tps',
-  value: r(pooled),
+  value: r(pooled.tps),
   unit: 'tx/s',
   baseline: 'single-threaded pure-JS signature verification',
   baselineValue: r(baseline),
-  ratio: +(pooled / baseline).toFixed(2),
+  ratio: +(pooled.tps / baseline).toFixed(2),
   threads: workers.threads,
+  cpuUsPerTx: +pooled.cpuUsPerTx.toFixed(1),
   txs: N,
   target: 20000,
 })
 line({
   bench: 'plasma-child-tps-native-1-thread',
-  value: r(nativeOne),
+  value: r(nativeOne.tps),
   unit: 'tx/s',
   baseline: 'single-threaded pure-JS signature verification',
   baselineValue: r(baseline),
-  ratio: +(nativeOne / baseline).toFixed(2),
+  ratio: +(nativeOne.tps / baseline).toFixed(2),
+  cpuUsPerTx: +nativeOne.cpuUsPerTx.toFixed(1),
 })
 line({
   bench: 'plasma-child-tps-pure-js-1-thread',
-  value: r(nobleOne),
+  value: r(nobleOne.tps),
   unit: 'tx/s',
   baseline: 'single-threaded pure-JS signature verification',
   baselineValue: r(baseline),
-  ratio: +(nobleOne / baseline).toFixed(2),
+  ratio: +(nobleOne.tps / baseline).toFixed(2),
 })
 
 // Gas on the in-process EVM.

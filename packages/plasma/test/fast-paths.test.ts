@@ -305,8 +305,8 @@ function randomBatch(seed: number[]): { deposits: Array<[bigint, Address]>; txs:
   const deposits: Array<[bigint, Address]> = [1, 2, 3, 4, 5, 6].map((b) => [BigInt(b), owners[b % 3] as Address])
   const txs = seed.map((r, k) => {
     const d = r % 6
-    const other = (r >> 3) % 7 // 6: unused input
-    const pos = (x: number) => (x >= 6 ? 0n : encodePosition({ blknum: BigInt(x + 1), txindex: 0, oindex: 0 }))
+    const other = (r >> 3) % 8 // 6: unused input, 7: a block with no deposit
+    const pos = (x: number) => (x === 6 ? 0n : encodePosition({ blknum: BigInt(x + 1), txindex: 0, oindex: 0 }))
     const inputs = [pos(d), other === d ? pos(d) : pos(other)] as const
     const value = (inputs[1] === 0n || inputs[1] === inputs[0] ? 10n : 20n) + ((r >> 6) % 4 === 0 ? 1n : 0n)
     const to = owners[(r >> 8) % 3] as Address
