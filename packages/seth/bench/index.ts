@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url'
 import { HDNodeWallet, Wallet } from 'ethers'
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16)
-const PER_CLIENT = Number(process.env.BENCH_PER_CLIENT ?? 120)
+const PER_CLIENT = Number(process.env.BENCH_PER_CLIENT ?? 250)
 const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS ?? 100)
-const CLIENT_PROCS = Number(process.env.BENCH_CLIENT_PROCS ?? 8)
+const CLIENT_PROCS = Number(process.env.BENCH_CLIENT_PROCS ?? 4)
 /** `raw` (HTTP/1.1 on node:net, default) or `http` (Node's http client, the earlier harness). */
 const CLIENT = process.env.BENCH_CLIENT === 'http' ? 'client-http.js' : 'client.js'
 const MNEMONIC = 'test test test test test test test test test test test junk'

@@ -30,6 +30,10 @@ process.stderr.write(`seth bench node: libsecp256k1 ${chain.family.secp.name}, $
 const server = await startRpcServer(chain.rpc, { maxBodyBytes: 16 * 1024 * 1024 })
 process.stdout.write(`URL ${server.url}\n`)
 const stop = async () => {
+  if (process.env.SETH_BENCH_CPU === '1') {
+    const u = process.cpuUsage()
+    process.stderr.write(`seth bench node cpu: user ${u.user / 1000} ms, system ${u.system / 1000} ms\n`)
+  }
   await server.close()
   await chain.close()
   rmSync(dir, { recursive: true, force: true })

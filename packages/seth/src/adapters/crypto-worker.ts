@@ -3,7 +3,7 @@
 // (hash ‖ r ‖ s) for recover or 32 bytes (digest) for sign. Response record: status
 // (1 byte: 1 ok) then 65 bytes (public key) or 64 bytes (signature).
 import { parentPort, workerData } from 'node:worker_threads'
-import * as ecc from 'tiny-secp256k1'
+import { secpBackend as ecc } from '../secp256k1.js'
 
 export const RECOVER_IN = 98
 export const SIGN_IN = 34
@@ -21,7 +21,7 @@ if (parentPort !== null && secretKey !== undefined) {
       let rec: Uint8Array
       try {
         if (kind === 0) {
-          const pub = ecc.recover(buf.subarray(o + 2, o + 34), buf.subarray(o + 34, o + 98), buf[o + 1] as 0 | 1, false)
+          const pub = ecc.recover(buf.subarray(o + 2, o + 34), buf.subarray(o + 34, o + 98), buf[o + 1] as 0 | 1)
           rec = new Uint8Array(RECOVER_OUT)
           if (pub !== null) {
             rec[0] = 1

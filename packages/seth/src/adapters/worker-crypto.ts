@@ -2,8 +2,8 @@
 // one packed, transferred buffer, so the event loop (HTTP, EVM, store) keeps its core.
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import * as ecc from 'tiny-secp256k1'
 import type { SecpOperations } from '../crypto-port.js'
+import { secpBackend } from '../secp256k1.js'
 import { RECOVER_IN, RECOVER_OUT, SIGN_IN, SIGN_OUT } from './crypto-worker.js'
 
 /** Options of {@link workerSecp}. */
@@ -86,7 +86,7 @@ export function workerSecp(secretKey: Uint8Array, options: WorkerSecpOptions = {
       return submit(0, data, recoveryId)
     },
     // One signature per batch (a tick's transactions) is cheaper here than a round trip.
-    sign: async (digest) => ecc.sign(digest, secretKey),
+    sign: async (digest) => secpBackend.sign(digest, secretKey),
     async close() {
       await Promise.all(workers.map((s) => s.w.terminate()))
     },
