@@ -102,6 +102,8 @@ export class SethFamily implements LedgerFamily {
   readonly secp: SecpBackend
   /** Use the lean decoder for plain type-2 transactions (true by default; tests compare both paths). */
   leanDecoding = true
+  /** Run plain value transfers to accounts without code outside the EVM (true by default; tests compare both paths). */
+  plainTransferShortcut = true
   private readonly chainIdRaw: Uint8Array
   private readonly cache = new Map<string, DecodedTransaction>()
   /** The same, keyed by the payload array itself: skips hashing when the bytes object comes back. */
@@ -485,6 +487,7 @@ export class SethFamily implements LedgerFamily {
     if (to !== undefined && `0x${hex(to.bytes)}` === PERMISSIONS_ADDRESS) {
       receipt = await this.setPermissions(msg, sender, intrinsic)
     } else if (
+      this.plainTransferShortcut &&
       to !== undefined &&
       msg.data.length === 0 &&
       !evm.precompiles.has(hex(to.bytes)) &&
