@@ -51,6 +51,8 @@ export interface Instrumented {
   readonly wrappers: Map<string, string>
   /** Per global index: getter export name (floats returned as their bits). */
   readonly globalGetters: string[]
+  /** The module's function index whose instrumented code the engine runs as function `engineIndex`. */
+  readonly funcOf: (engineIndex: number) => number
 }
 
 export interface InstrumentOptions {
@@ -160,7 +162,16 @@ export function instrument(compiled: CompiledModule, options: InstrumentOptions)
     helpers.push({ name, type: typeOf(t.params.map(bits), t.results.map(bits)), locals: [], body })
   }
 
-  // Instrument bodies.
+  // Instrument bodies. Every defined function i gets a clone (index cloneBase + i - imported)
+  // holding its instrumented body, with two extra parameters (the counter, i64, and the
+  // caller's cumulative frame weight, i32) and one extra result (the counter), so direct calls
+  // pass the counter in registers. Index i itself becomes a stub with the original type that
+  // loads both from the globals, calls the clone and stores the counter back: exports, the
+  // table, the start function and other modules still see the original signature.
+  const numImported = compiled.numImportedFuncs
+  const cloneBase = numFuncs + helpers.length
+  const cloneTypes: number[] = []
+  const stubBodies: number[][] = []
   const funcsInfo: FuncInstrumentation[] = []
   const bodyParts: { bytes: number[]; sites: [number, Site][] }[] = []
   for (const code of compiled.funcs) {
@@ -175,43 +186,53 @@ export function instrument(compiled: CompiledModule, options: InstrumentOptions)
         if (!position.has(p)) position.set(p, [start, i])
       })
     }
-    const nl = code.localTypes.length
+    const np = code.type.params.length
+    const clone = cloneBase + code.index - numImported
+    cloneTypes.push(typeOf([...code.type.params, 0x7e, 0x7f], [...code.type.results, 0x7e]))
+    // The stub at the original index.
+    const stub: number[] = []
+    for (let i = 0; i < np; i++) stub.push(0x20, ...uleb(i))
+    stub.push(0x23, ...uleb(G_ACC), 0x23, ...uleb(G_USED), 0x10, ...uleb(clone), 0x24, ...uleb(G_ACC))
+    stubBodies.push(stub)
+    // Locals of the clone: params, counter, caller's weight, declared locals (shifted by 2), extras.
+    const P_ACC = np
+    const P_USED = np + 1
+    const shiftLocal = (x: number) => (x < np ? x : x + 2)
+    const nl = code.localTypes.length + 2
     const L_USED = nl
     const L_IDX = nl + 1
     const L_F32 = nl + 2
     const L_F64 = nl + 3
-    const L_ACC = nl + 4
     const out: number[] = []
     const sites: [number, Site][] = []
     const fs = code.frameSize
     const n1 = n - 1
-    const hasCalls = code.op.some((o) => o === 0x10 || o === 0x11)
-    // The counters live in locals (registers) inside the function; the global is written back
-    // before every call, return and function exit, and right after the charge of any segment
-    // that holds an instruction able to trap, so that at a trap the global is exactly what the
-    // segment-table correction expects (decision 0088).
-    const spill = () => out.push(0x20, ...uleb(L_ACC), 0x24, ...uleb(G_ACC))
-    const reload = () => out.push(0x23, ...uleb(G_ACC), 0x21, ...uleb(L_ACC))
+    // The counter is a parameter (a register) inside the function and travels through calls
+    // and returns as an argument and a result. It is written to the global only where someone
+    // can read it: before calls that leave the clones (imports, call_indirect), in the
+    // out-of-gas and exhaustion branches, and right after the charge of any segment holding an
+    // instruction able to trap, so at a trap the global is exactly what the segment-table
+    // correction expects (decision 0088).
+    const spill = () => out.push(0x20, ...uleb(P_ACC), 0x24, ...uleb(G_ACC))
+    const reload = () => out.push(0x23, ...uleb(G_ACC), 0x21, ...uleb(P_ACC))
     const charge = (segId: number) => {
       const seg = segments.get(segId) as Segment
       const packed = (BigInt(seg.totalGas) << 32n) | BigInt(seg.pcs.length)
-      out.push(0x20, ...uleb(L_ACC), 0x42, ...sleb(packed), 0x7d, 0x22, ...uleb(L_ACC))
+      out.push(0x20, ...uleb(P_ACC), 0x42, ...sleb(packed), 0x7d, 0x22, ...uleb(P_ACC))
       out.push(0x42, 0, 0x53, 0x04, 0x40)
       spill()
       sites.push([out.length, { kind: 'oog', func: code.index, seg: segId }])
       out.push(0x00, 0x0b)
       if (seg.pcs.some((p) => MAY_TRAP[code.op[p] as number] === 1)) spill()
     }
-    // Prologue: deterministic stack accounting, then the counters into locals.
-    // The caller has stored its own cumulative weight in the global before the call.
-    out.push(0x23, ...uleb(G_USED), 0x41, ...sleb(fs), 0x6a)
-    if (hasCalls) out.push(0x22, ...uleb(L_USED))
+    // Prologue: deterministic stack accounting from the caller's weight.
+    out.push(0x20, ...uleb(P_USED), 0x41, ...sleb(fs), 0x6a, 0x22, ...uleb(L_USED))
     out.push(0x41, ...sleb(options.stackLimit), 0x4b, 0x04, 0x40)
+    spill()
     sites.push([out.length, { kind: 'exhaust', func: code.index }])
     out.push(0x00, 0x0b)
-    reload()
     // The body runs inside one extra block, so a branch to the function's label lands on the
-    // write-back below instead of leaving the function.
+    // code that appends the counter to the results.
     const rt = code.type.results
     out.push(0x02, rt.length ? (rt[0] as number) : 0x40)
     for (let pc = 0; pc < n; pc++) {
@@ -230,20 +251,26 @@ export function instrument(compiled: CompiledModule, options: InstrumentOptions)
         sites.push([out.length, { kind: 'nan', func: code.index, pc }])
         out.push(0x00, 0x0b)
       }
+      const target = o === 0x10 ? (code.a[pc] as number) : -1
+      const direct = target >= numImported
       if (o === 0x11) out.push(0x22, ...uleb(L_IDX), 0x24, ...uleb(G_LAST), 0x20, ...uleb(L_IDX))
-      if (o === 0x10 || o === 0x11 || o === 0x0f) spill()
-      if (o === 0x10 || o === 0x11) out.push(0x20, ...uleb(L_USED), 0x24, ...uleb(G_USED))
-      if (pc === n1) {
-        out.push(0x0b)
+      if (o === 0x11 || (o === 0x10 && !direct)) {
         spill()
+        out.push(0x20, ...uleb(L_USED), 0x24, ...uleb(G_USED))
       }
+      if (o === 0x0f) out.push(0x20, ...uleb(P_ACC))
+      if (pc === n1) out.push(0x0b, 0x20, ...uleb(P_ACC))
       const start = code.offset[pc] as number
       const end = pc + 1 < n ? (code.offset[pc + 1] as number) : start + 1
       sites.push([out.length, { kind: 'instr', func: code.index, pc }])
-      for (let i = start; i < end; i++) out.push(bytes[i] as number)
-      if (o === 0x10 || o === 0x11) reload()
+      if (o >= 0x20 && o <= 0x22) out.push(o, ...uleb(shiftLocal(code.a[pc] as number)))
+      else if (direct) {
+        out.push(0x20, ...uleb(P_ACC), 0x20, ...uleb(L_USED), 0x10, ...uleb(cloneBase + target - numImported))
+        out.push(0x21, ...uleb(P_ACC))
+      } else for (let i = start; i < end; i++) out.push(bytes[i] as number)
+      if (o === 0x11 || (o === 0x10 && !direct)) reload()
     }
-    const decl = localsDecl([...code.localTypes.slice(code.type.params.length), 0x7f, 0x7f, 0x7d, 0x7c, 0x7e])
+    const decl = localsDecl([...code.localTypes.slice(np), 0x7f, 0x7f, 0x7d, 0x7c])
     const body = [...decl, ...out]
     const shift = decl.length
     bodyParts.push({ bytes: body, sites: sites.map(([off, s]) => [off + shift, s] as [number, Site]) })
@@ -268,9 +295,10 @@ export function instrument(compiled: CompiledModule, options: InstrumentOptions)
   const newSections = new Map<number, number[]>()
   newSections.set(1, [...uleb(typeSec.count + newTypes.length), ...typeSec.rest, ...newTypes.flat()])
   newSections.set(3, [
-    ...uleb(funcSec.count + helpers.length),
+    ...uleb(funcSec.count + helpers.length + cloneTypes.length),
     ...funcSec.rest,
     ...helpers.flatMap((h) => uleb(h.type)),
+    ...cloneTypes.flatMap((t) => uleb(t)),
   ])
   // Before the first reset (a start function runs at instantiation) the budget is unbounded.
   const extraGlobals = [
@@ -295,7 +323,8 @@ export function instrument(compiled: CompiledModule, options: InstrumentOptions)
     newSections.set(5, [1, 0x01, ...uleb(l.min), ...uleb(Math.max(max, l.min))])
   }
   const helperBodies = helpers.map((h) => [...localsDecl(h.locals), ...h.body, 0x0b])
-  const allBodies = [...bodyParts.map((b) => b.bytes), ...helperBodies]
+  const stubs = stubBodies.map((b) => [0, ...b, 0x0b])
+  const allBodies = [...stubs, ...helperBodies, ...bodyParts.map((b) => b.bytes)]
   // Code section: remember where each instrumented body starts to place the sites.
   const codePayload: number[] = [...uleb(allBodies.length)]
   const bodyStarts: number[] = []
@@ -336,7 +365,7 @@ export function instrument(compiled: CompiledModule, options: InstrumentOptions)
   emitUpTo(12)
   const sites = new Map<number, Site>()
   bodyParts.forEach((b, i) => {
-    const base = codePayloadAt + (bodyStarts[i] as number)
+    const base = codePayloadAt + (bodyStarts[stubs.length + helperBodies.length + i] as number)
     for (const [off, site] of b.sites) sites.set(base + off, site)
   })
   return {
@@ -346,5 +375,6 @@ export function instrument(compiled: CompiledModule, options: InstrumentOptions)
     names,
     wrappers,
     globalGetters,
+    funcOf: (e) => (e >= cloneBase ? e - cloneBase + numImported : e),
   }
 }

@@ -137,7 +137,7 @@ export class NormalInstance {
     const ins = this.nm.instrumented
     const m = SITE_RE.exec(e.stack ?? '')
     const offset = m ? Number.parseInt(m[2] as string, 16) : -1
-    const fn = Number(m?.[1] ?? -1)
+    const fn = ins.funcOf(Number(m?.[1] ?? -1))
     const found = ins.sites.get(offset)
     const site = found && found.func === fn ? found : undefined
     const msg = e.message
@@ -209,7 +209,7 @@ export class NormalInstance {
       }
       if (other === this) continue
       const site = other.nm.instrumented.sites.get(offset)
-      if (site?.kind !== 'instr' || site.func !== func) continue
+      if (site?.kind !== 'instr' || site.func !== other.nm.instrumented.funcOf(func)) continue
       const c = other.classify(
         Object.assign(new Error(msg), { stack: `wasm-function[${func}]:0x${offset.toString(16)}` }),
         0n,

@@ -7,10 +7,11 @@
 // first segment of a callee and the segment after a call returns.
 import test from 'ava'
 import { scatterModule, workModule } from '../examples/programs.js'
-import { buildModule, op, sleb } from '../src/builder.js'
+import { buildModule, op, sleb, uleb } from '../src/builder.js'
 import { StateHasher } from '../src/commit.js'
 import { type CompiledModule, compileModule } from '../src/compile.js'
-import { instantiate } from '../src/instance.js'
+import type { FuncType } from '../src/decode.js'
+import { funcTypeKey, instantiate } from '../src/instance.js'
 import { invoke, runToEnd } from '../src/machine.js'
 import { hex } from '../src/merkle.js'
 import { NormalInstance, NormalModule } from '../src/normal.js'
@@ -193,4 +194,61 @@ test('the benchmark kernels (work loop, memory-heavy scatter) agree, also when g
       t.deepEqual(normalRun(nm, name, args, gas), d, `${name}(${n}) gas ${gas}`)
     }
   }
+})
+
+// A module importing a host function: calls to imports leave the clones, so the counter must be
+// in the global before them (a host trap reads it) and is reloaded after them.
+function hostModule(): Uint8Array {
+  const sec = (id: number, payload: number[]) => [id, ...uleb(payload.length), ...payload]
+  const str = (x: string) => [x.length, ...[...x].map((c) => c.charCodeAt(0))]
+  // f(x): h(x + 1), then g(·), then unreachable if x == 7, then * 3. g(y) = y + 5.
+  const f = [
+    ...[0x00, op.local_get, 0, op.i32_const, 1, op.i32_add, op.call, 0, op.call, 2],
+    ...[op.local_get, 0, op.i32_const, 7, op.i32_eq, op.if, 0x40, op.unreachable, op.end],
+    ...[op.i32_const, 3, op.i32_mul, op.end],
+  ]
+  const g = [0x00, op.local_get, 0, op.i32_const, 5, op.i32_add, op.end]
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...sec(1, [1, 0x60, 1, I32, 1, I32]),
+    ...sec(2, [1, ...str('env'), ...str('h'), 0x00, 0]),
+    ...sec(3, [2, 0, 0]),
+    ...sec(7, [1, ...str('f'), 0x00, 1]),
+    ...sec(10, [2, f.length, ...f, g.length, ...g]),
+  ])
+}
+
+test('calls to a host import: counters agree after it returns, when it throws, and at a later trap', (t) => {
+  const c = compileModule(hostModule())
+  const hostFn = (x: number) => {
+    if (x === 10) throw new Error('host refuses')
+    return (x * 2) | 0
+  }
+  const nm = new NormalModule(c)
+  const type: FuncType = { params: [I32], results: [I32] }
+  const host = {
+    kind: 'host' as const,
+    type,
+    typeKey: funcTypeKey(type),
+    call: (a: WasmValue[]) => [value('i32', hostFn(Number(a[0]?.bits)))],
+  }
+  const seen = new Set<number>()
+  for (const x of [0, 1, 7, 9, 20]) {
+    for (const gas of [1_000_000n, 5n, 12n, 20n, 24n, 30n]) {
+      const m = invoke(instantiate(c, { imports: () => ({ kind: 'func', func: host }) }), 'f', [value('i32', x)], {
+        gasLimit: gas,
+      })
+      runToEnd(m)
+      const r = new NormalInstance(nm, { env: { h: hostFn } }).invoke('f', [value('i32', x)], gas)
+      seen.add(m.status)
+      t.deepEqual(
+        { status: r.status, results: r.results.map((v) => v.bits), icount: r.icount, gasUsed: r.gasUsed },
+        { status: m.status, results: m.results().map((v) => v.bits), icount: m.icount, gasUsed: m.gasUsed },
+        `f(${x}) gas ${gas}`,
+      )
+    }
+  }
+  t.true(
+    seen.has(Status.Returned) && seen.has(Status.HostTrap) && seen.has(Status.Unreachable) && seen.has(Status.OutOfGas),
+  )
 })
