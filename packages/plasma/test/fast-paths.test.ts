@@ -55,7 +55,8 @@ const txBytesArb = fc
   )
   .map(([raw, dirty, bigWords]) => {
     const b = raw.slice()
-    for (const w of [2, 3, 5, 6]) if (!dirty.includes(w % 4)) b.fill(0, 32 * w, 32 * w + 12)
+    // Address words 2, 3, 5, 6 (owner/token of each output) are clean unless listed in `dirty`.
+    for (const [d, w] of [2, 3, 5, 6].entries()) if (!dirty.includes(d)) b.fill(0, 32 * w, 32 * w + 12)
     if (!bigWords) for (const w of [0, 1, 4, 7]) b.fill(0, 32 * w, 32 * w + 24) // small numbers too
     return b
   })
