@@ -260,7 +260,12 @@ for (const mode of modes) {
   const value = median(runs.map((m) => m.rate))
   console.log(
     JSON.stringify({
-      bench: mode === 'interval' ? 'rpc-transfers' : 'rpc-transfers-automine',
+      bench:
+        process.env.SETH_BENCH_HTTP_ONLY === '1'
+          ? 'rpc-http-only'
+          : mode === 'interval'
+            ? 'rpc-transfers'
+            : 'rpc-transfers-automine',
       value: Math.round(value),
       unit: 'tx/s',
       baseline: `hardhat 3.18.0 node, interval mining ${INTERVAL_MS} ms`,

@@ -27,7 +27,20 @@ const chain = await createDevChain({
   ...(secp === undefined ? {} : { secp }),
 })
 process.stderr.write(`seth bench node: libsecp256k1 ${chain.family.secp.name}, ${threads} crypto threads\n`)
-const server = await startRpcServer(chain.rpc, { maxBodyBytes: 16 * 1024 * 1024 })
+// SETH_BENCH_HTTP_ONLY=1 answers every request with a constant (no chain): the cost of the
+// HTTP layer alone. SETH_BENCH_FAST_PATH=0 serves through Node's http server only.
+const constant = (r: { id?: unknown }) => ({ jsonrpc: '2.0', id: r.id ?? null, result: `0x${'ab'.repeat(32)}` })
+const handler =
+  process.env.SETH_BENCH_HTTP_ONLY === '1'
+    ? ({
+        handle: async (b: unknown) => (Array.isArray(b) ? b.map(constant) : constant(b as { id?: unknown })),
+        dropConnection() {},
+      } as unknown as typeof chain.rpc)
+    : chain.rpc
+const server = await startRpcServer(handler, {
+  maxBodyBytes: 16 * 1024 * 1024,
+  fastPath: process.env.SETH_BENCH_FAST_PATH !== '0',
+})
 process.stdout.write(`URL ${server.url}\n`)
 const stop = async () => {
   if (process.env.SETH_BENCH_CPU === '1') {
