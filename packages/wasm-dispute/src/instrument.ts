@@ -2,8 +2,10 @@
 // gas per straight-line segment (one charge per segment, with the segment's summed per-opcode
 // costs), enforces the gas limit and the deterministic stack limit, and exposes the counters
 // and globals. Every inserted sequence is stack-neutral, so structured control flow is untouched.
-// The map from output byte offsets back to (function, pc, segment) lets the runner recover the
-// exact instruction count at a trap from the engine's stack trace (see docs, "Normal mode").
+// The counter travels in registers: each function's instrumented body is a clone that takes and
+// returns it, and the original index becomes a stub (decision 0088). The map from output byte
+// offsets back to (function, pc, segment) lets the runner recover the exact instruction count
+// at a trap from the engine's stack trace (see docs, "Normal mode").
 
 import { sleb, uleb } from './builder.js'
 import type { CompiledModule } from './compile.js'

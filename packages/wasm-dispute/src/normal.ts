@@ -2,7 +2,6 @@
 // results, the exact instruction count and gas (recovered precisely on traps and out-of-gas
 // from the engine's stack trace and the segment tables), and the same final state hash the
 // stepping interpreter computes for the terminal state.
-
 import { chainPush, type Header, hashHeader, tableRoot } from './commit.js'
 import { type CompiledModule, compileModule } from './compile.js'
 import { ArgumentError, HostStackOverflowError, UnknownExportError } from './errors.js'
