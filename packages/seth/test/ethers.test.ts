@@ -18,7 +18,9 @@ test('ethers v6 deploys an ERC-20, transfers, reads balances, events, revert rea
   t.timeout(180_000)
   const h = await startHarness()
   t.teardown(() => h.close())
-  const provider = new JsonRpcProvider(h.server.url, undefined, { pollingInterval: 50 })
+  // ethers caches identical requests for 250 ms; a transfer and its receipt take less than
+  // that here, so a balance read before and after would be the same cached answer.
+  const provider = new JsonRpcProvider(h.server.url, undefined, { pollingInterval: 50, cacheTimeout: -1 })
   t.teardown(() => provider.destroy())
   const [aliceWallet, bob] = h.wallets.map((w) => w.connect(provider)) as [Wallet, Wallet]
   // ethers caches identical requests for 250 ms, eth_getTransactionCount included; blocks
@@ -124,7 +126,7 @@ test('permissions deny a forbidden deploy while allowing sends', async (t) => {
     },
   })
   t.teardown(() => h.close())
-  const provider = new JsonRpcProvider(h.server.url, undefined, { pollingInterval: 50 })
+  const provider = new JsonRpcProvider(h.server.url, undefined, { pollingInterval: 50, cacheTimeout: -1 })
   t.teardown(() => provider.destroy())
   const [a, bob] = h.wallets.map((w) => w.connect(provider)) as [Wallet, Wallet]
   const { Emitter } = compileAll()

@@ -20,7 +20,7 @@ test('filters: eth_newFilter, eth_newBlockFilter, eth_getFilterChanges, eth_unin
   const h = await startHarness()
   t.teardown(() => h.close())
   const url = h.server.url
-  const provider = new JsonRpcProvider(url, undefined, { pollingInterval: 50 })
+  const provider = new JsonRpcProvider(url, undefined, { pollingInterval: 50, cacheTimeout: -1 })
   t.teardown(() => provider.destroy())
   // ethers' 250 ms request cache would repeat a nonce for back-to-back sends (see ethers.test.ts).
   const alice = new NonceManager(h.wallets[0]!.connect(provider))
@@ -84,7 +84,7 @@ test('a Seth chain on LevelDB keeps contracts, balances and receipts across a re
   const dir = mkdtempSync(join(tmpdir(), 'seth-level-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   let h = await startHarness({ store: await levelStore(dir) })
-  const provider = new JsonRpcProvider(h.server.url, undefined, { pollingInterval: 50 })
+  const provider = new JsonRpcProvider(h.server.url, undefined, { pollingInterval: 50, cacheTimeout: -1 })
   const alice = h.wallets[0]!.connect(provider) as Wallet
   const { Token } = compileAll()
   const token = (await new ContractFactory(Token!.abi as never, Token!.bytecode, alice).deploy(
@@ -100,7 +100,7 @@ test('a Seth chain on LevelDB keeps contracts, balances and receipts across a re
   h = await startHarness({ store: await levelStore(dir) })
   t.teardown(() => h.close())
   t.is(h.chain.ledger.head.id, head)
-  const p2 = new JsonRpcProvider(h.server.url, undefined, { pollingInterval: 50 })
+  const p2 = new JsonRpcProvider(h.server.url, undefined, { pollingInterval: 50, cacheTimeout: -1 })
   t.teardown(() => p2.destroy())
   t.is(await p2.getBalance(alice.address), balance)
   t.true((await p2.getCode(address)).length > 100)

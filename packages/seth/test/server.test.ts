@@ -167,6 +167,23 @@ test('lean HTTP path: pipelined, split and mixed requests are answered in order,
       statuses: [200, 413],
     },
     {
+      name: 'a body near the limit in many small packets, then another request',
+      chunks: (() => {
+        const big = post(call(14, 'eth_chainId', ['y'.repeat(3900)])) + post(call(15, 'net_version'))
+        const out: string[] = []
+        for (let i = 0; i < big.length; i += 300) out.push(big.slice(i, i + 300))
+        return out
+      })(),
+      count: 2,
+      statuses: [200, 200],
+    },
+    {
+      name: '300 pipelined requests in one write (beyond the read-ahead bound)',
+      chunks: [Array.from({ length: 300 }, (_, i) => post(call(100 + i, 'eth_chainId'))).join('')],
+      count: 300,
+      statuses: Array.from({ length: 300 }, () => 200),
+    },
+    {
       name: 'Connection: close',
       chunks: [post(call(13, 'eth_chainId'), 'Connection: close\r\n')],
       count: 1,

@@ -210,6 +210,10 @@ function leanHead(head: string): { length: number; close: boolean } | undefined 
 function leanConnection(socket: Socket, handler: RpcHandler, limit: number, server: Server, left: () => void): void {
   socket.setNoDelay(true)
   let buf: Buffer = Buffer.alloc(0)
+  let pending: Buffer[] = []
+  let pendingSize = 0
+  /** Bytes `buf` must hold before parsing is worth retrying. */
+  let need = 0
   let busy = false
   let gone = false
   // Closes a connection idle between requests (Node's keepAliveTimeout is 5 s too).
@@ -226,8 +230,10 @@ function leanConnection(socket: Socket, handler: RpcHandler, limit: number, serv
     socket.removeListener('timeout', idle)
     socket.setTimeout(0)
     left()
-    if (buf.length > 0) socket.unshift(buf)
+    const unread = Buffer.concat([buf, ...pending])
     buf = Buffer.alloc(0)
+    pending = []
+    if (unread.length > 0) socket.unshift(unread)
     server.emit('connection', socket)
     socket.resume()
   }
@@ -251,7 +257,11 @@ function leanConnection(socket: Socket, handler: RpcHandler, limit: number, serv
         return
       }
       const start = end + 4
-      if (buf.length < start + head.length) return
+      if (buf.length < start + head.length) {
+        need = start + head.length
+        return
+      }
+      need = 0
       const raw = buf.toString('utf8', start, start + head.length)
       buf = buf.subarray(start + head.length)
       let body: unknown
@@ -277,10 +287,19 @@ function leanConnection(socket: Socket, handler: RpcHandler, limit: number, serv
       gone = true
       return
     }
+    if (socket.isPaused()) socket.resume()
     next()
   }
   const onData = (d: Buffer) => {
-    buf = buf.length === 0 ? d : Buffer.concat([buf, d])
+    pending.push(d)
+    pendingSize += d.length
+    // A body arriving in many chunks is joined once, when all of it is here.
+    if (buf.length + pendingSize < need) return
+    buf = buf.length === 0 && pending.length === 1 ? d : Buffer.concat(buf.length === 0 ? pending : [buf, ...pending])
+    pending = []
+    pendingSize = 0
+    // Requests pipelined behind one in progress wait in the kernel beyond a bound.
+    if (busy && buf.length > limit + MAX_HEAD) socket.pause()
     next()
   }
   const onError = () => socket.destroy()
