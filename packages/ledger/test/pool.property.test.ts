@@ -28,19 +28,25 @@ test("any mix of submissions (gaps, replays, duplicates) and builds keeps every 
         const node = newSigner()
         const ledger = await memoryLedger(node)
         const committed = new Map<string, number>()
-        for (const op of ops) {
+        const build = async () => {
+          const built = await ledger.buildBlock()
+          for (const b of built?.block.batches ?? []) {
+            const tx = b.transactions[0]!
+            const who = signers.findIndex((s) => s.publicKey.every((x, i) => x === tx.header.signerPublicKey[i]))
+            const next = committed.get(String(who)) ?? 0
+            // Committed nonces are exactly the next ones, in order.
+            if (tx.header.nonce !== BigInt(next))
+              throw new Error(`signer ${who} committed nonce ${tx.header.nonce}, expected ${next}`)
+            committed.set(String(who), next + 1)
+            totalCommitted++
+          }
+        }
+        // Every run starts with one valid submission, so each run commits at least once
+        // (random nonces alone leave most runs with nothing to commit).
+        const start = { kind: 'submit' as const, who: 0, nonce: 0, key: 'a' }
+        for (const op of [start, ...ops]) {
           if (op.kind === 'build') {
-            const built = await ledger.buildBlock()
-            for (const b of built?.block.batches ?? []) {
-              const tx = b.transactions[0]!
-              const who = signers.findIndex((s) => s.publicKey.every((x, i) => x === tx.header.signerPublicKey[i]))
-              const next = committed.get(String(who)) ?? 0
-              // Committed nonces are exactly the next ones, in order.
-              if (tx.header.nonce !== BigInt(next))
-                throw new Error(`signer ${who} committed nonce ${tx.header.nonce}, expected ${next}`)
-              committed.set(String(who), next + 1)
-              totalCommitted++
-            }
+            await build()
             continue
           }
           try {
@@ -49,7 +55,7 @@ test("any mix of submissions (gaps, replays, duplicates) and builds keeps every 
             if (!(e instanceof LedgerError)) throw e
           }
         }
-        await ledger.buildBlock()
+        await build()
         // Replaying the chain gives the same head, root and counters.
         const replay = await memoryLedger(newSigner())
         for (const b of await ledger.getBlocks(1n, 1000)) {
@@ -66,5 +72,5 @@ test("any mix of submissions (gaps, replays, duplicates) and builds keeps every 
   )
   // fc.assert throws on a counterexample; check the property really ran and committed work.
   t.is(runs, 25)
-  t.true(totalCommitted > 0, 'some sequences committed transactions')
+  t.true(totalCommitted >= 25, 'every sequence committed at least its first transaction')
 })
