@@ -101,6 +101,12 @@ export interface CommitEvent {
   readonly receipts: readonly ReceiptRecord[]
   /** Blocks of the abandoned branch, newest first, when this commit switched forks. */
   readonly reverted: readonly Block[]
+  /**
+   * Receipts the reverted blocks had (their store entries are gone once this event fires), in
+   * the order of `reverted` (newest block first), each block's in transaction order; empty
+   * unless this commit switched forks. Lets subscribers report what was undone (e.g. removed logs).
+   */
+  readonly revertedReceipts: readonly ReceiptRecord[]
 }
 
 /** What became of a block handed to {@link Ledger.receiveBlock}. */
@@ -572,7 +578,7 @@ export class Ledger {
     for (const b of block.batches) this.pool.remove(b.id)
     this.pool.removeTransactions(executed.receipts.map((r) => r.transactionId))
     await this.init.consensus.chainHeadUpdated(chainBlock(block))
-    this.emit({ block, receipts: executed.receipts, reverted: [] })
+    this.emit({ block, receipts: executed.receipts, reverted: [], revertedReceipts: [] })
   }
 
   private emitRejected(rejected: readonly RejectedBatch[]): void {
@@ -655,13 +661,18 @@ export class Ledger {
     }
     const overlay = new Overlay(this.chain)
     const ops: StoreOperation[] = []
+    const revertedReceipts: ReceiptRecord[] = []
     for (const blk of abandoned) {
       const undo = await this.chain.getUndo(blk.id)
       if (undo === undefined) throw new MalformedError(`undo record of ${blk.id} missing`, blk.id)
       for (const [a, prev] of undo) prev === null ? overlay.delete(a) : overlay.set(a, prev)
       ops.push({ type: 'del', key: undoKey(blk.id) })
       for (const batch of blk.batches)
-        for (const tx of batch.transactions) ops.push({ type: 'del', key: receiptKey(tx.id) })
+        for (const tx of batch.transactions) {
+          const r = await this.chain.getReceipt(tx.id)
+          if (r !== undefined && r.blockId === blk.id) revertedReceipts.push(r)
+          ops.push({ type: 'del', key: receiptKey(tx.id) })
+        }
       if (blk.header.height > tip.header.height) ops.push({ type: 'del', key: heightKey(blk.header.height) })
     }
     const events: CommitEvent[] = []
@@ -686,7 +697,13 @@ export class Ledger {
       )
       for (const r of executed.receipts)
         ops.push({ type: 'put', key: receiptKey(r.transactionId), value: encodeReceipt(r) })
-      events.push({ block: blk, receipts: executed.receipts, reverted: events.length === 0 ? abandoned : [] })
+      const first = events.length === 0
+      events.push({
+        block: blk,
+        receipts: executed.receipts,
+        reverted: first ? abandoned : [],
+        revertedReceipts: first ? revertedReceipts : [],
+      })
       parentRoot = blk.header.stateRoot
     }
     for (const [a, v] of overlay.writes)

@@ -23,8 +23,17 @@ test('two branches on one parent: switching applies the preferred one and return
   await b.submit(await makeBatch(nodeB, bob, 1n, 'b-only'))
   const b3 = await b.buildBlock()
   t.is(await counterValue(a.state, 'a-only'), 1n)
+  const aliceReceipt = await a.getReceipt(aliceTx.transactions[0]!.id)
+  t.is(aliceReceipt?.blockId, a2!.block.id)
   const reverted: string[] = []
-  a.onCommit((e) => reverted.push(...e.reverted.map((x) => x.id)))
+  const revertedReceipts: unknown[] = []
+  const committed: string[] = []
+  a.onCommit((e) => {
+    committed.push(e.block.id)
+    reverted.push(...e.reverted.map((x) => x.id))
+    revertedReceipts.push(...e.revertedReceipts)
+    if (e.reverted.length === 0) t.is(e.revertedReceipts.length, 0, 'receipts only with reverted blocks')
+  })
   // A hears of B's branch: the first block is shorter-or-equal and stays aside, the second wins.
   const first = await a.receiveBlock(b2!.block)
   t.true(first === 'stored' || first === 'switched')
@@ -37,6 +46,8 @@ test('two branches on one parent: switching applies the preferred one and return
   t.is(await a.getReceipt(aliceTx.transactions[0]!.id), undefined, 'abandoned receipt removed')
   t.true(a.pool.hasBatch(aliceTx.id), 'abandoned transaction is back in the pool')
   t.deepEqual(reverted, [a2!.block.id])
+  t.deepEqual(revertedReceipts, [aliceReceipt], "the abandoned block's receipts come with the event")
+  t.deepEqual(committed, [b2!.block.id, b3!.block.id], 'each block of the new branch is reported')
   t.is(a.head.header.stateRoot.toString(), b.head.header.stateRoot.toString())
   // The returned transaction is still valid on the new branch and builds into the next block.
   const next = await a.buildBlock()

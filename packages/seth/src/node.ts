@@ -114,7 +114,7 @@ export class SethNode {
   private readonly blockInfos = new Map<string, BlockInfo>()
   /** Public keys of senders seen here, by address, for pending-nonce lookups in the pool. */
   private readonly publicKeys = new Map<string, Uint8Array>()
-  private readonly listeners = new Set<(info: BlockInfo, reverted: readonly Block[]) => void>()
+  private readonly listeners = new Set<(info: BlockInfo, reverted: readonly BlockInfo[]) => void>()
   private timer: { cancel(): void } | undefined
   private queue: Queued[] = []
   private readonly waiters = new Map<string, (error?: Error) => void>()
@@ -152,14 +152,31 @@ export class SethNode {
 
   private committed(e: CommitEvent): void {
     for (const r of e.receipts) this.waiters.get(r.transactionId)?.()
-    for (const b of e.reverted) this.blockInfos.delete(b.id)
+    // The abandoned blocks' data, for removed-log notifications: from the cache, or rebuilt from
+    // the receipts the ledger hands over (its store no longer has them).
+    const reverted = e.reverted.map((b) => {
+      const cached = this.blockInfos.get(b.id)
+      this.blockInfos.delete(b.id)
+      return (
+        cached ??
+        this.buildInfo(
+          b,
+          e.revertedReceipts.filter((r) => r.blockId === b.id),
+          false,
+        )
+      )
+    })
     const info = this.buildInfo(e.block, e.receipts)
     for (const t of info.transactions) this.family.forget(t.decoded.hashHex)
-    for (const l of this.listeners) l(info, e.reverted)
+    for (const l of this.listeners) l(info, reverted)
   }
 
-  /** Calls `handler` with each committed block's data. */
-  onBlock(handler: (info: BlockInfo, reverted: readonly Block[]) => void): () => void {
+  /**
+   * Calls `handler` with each committed block's data. When the commit switched forks,
+   * `reverted` holds the abandoned blocks' data (as they were while canonical), newest first;
+   * a switch to a branch of several blocks reports them with the branch's first block.
+   */
+  onBlock(handler: (info: BlockInfo, reverted: readonly BlockInfo[]) => void): () => void {
     this.listeners.add(handler)
     return () => {
       this.listeners.delete(handler)
@@ -402,14 +419,16 @@ export class SethNode {
     const cached = this.blockInfos.get(block.id)
     if (cached !== undefined) return cached
     const receipts: ReceiptRecord[] = []
-    for (const t of ledgerTransactions(block)) {
+    const transactions = ledgerTransactions(block)
+    for (const t of transactions) {
       const r = await this.ledger.getReceipt(t.id)
-      if (r !== undefined) receipts.push(r)
+      // A fork switch meanwhile may have removed the receipt or moved it to another block.
+      if (r !== undefined && r.blockId === block.id) receipts.push(r)
     }
-    return this.buildInfo(block, receipts)
+    return this.buildInfo(block, receipts, receipts.length === transactions.length)
   }
 
-  private buildInfo(block: Block, receipts: readonly ReceiptRecord[]): BlockInfo {
+  private buildInfo(block: Block, receipts: readonly ReceiptRecord[], cache = true): BlockInfo {
     const byId = new Map(receipts.map((r) => [r.transactionId, r]))
     const transactions: TransactionInfo[] = []
     let cumulative = 0n
@@ -437,6 +456,7 @@ export class SethNode {
       }
     }
     const info: BlockInfo = { block, transactions, gasUsed: cumulative, logsBloom: bloom }
+    if (!cache) return info
     if (this.blockInfos.size >= 512) {
       const first = this.blockInfos.keys().next().value
       if (first !== undefined) this.blockInfos.delete(first)

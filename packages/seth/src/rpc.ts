@@ -104,22 +104,39 @@ export class RpcHandler {
       maxLogRange: options.maxLogRange ?? 10_000n,
       filterTimeoutMs: options.filterTimeoutMs ?? 300_000,
     }
-    this.unsubscribe = node.onBlock((info, reverted) => this.onBlock(info, reverted.length > 0))
+    this.unsubscribe = node.onBlock((info, reverted) => this.onBlock(info, reverted))
   }
 
   private newId(): string {
     return q(this.nextId++)
   }
 
-  private onBlock(info: BlockInfo, _reorg: boolean): void {
+  /**
+   * Feeds filters and subscriptions. After a fork switch (`reverted` non-empty, newest first)
+   * log filters and logs subscriptions first get the abandoned blocks' matching logs again with
+   * `removed: true`, in reverse order (newest block first, last log first), as geth sends them;
+   * then the new branch's blocks arrive one call each, in order, as any new block does.
+   */
+  private onBlock(info: BlockInfo, reverted: readonly BlockInfo[]): void {
     const now = Date.now()
+    const removed = (c: FilterCriteria | undefined): Record<string, unknown>[] => {
+      const out: Record<string, unknown>[] = []
+      for (const r of reverted) {
+        const logs = filterLogs(r, c?.addresses, c?.topics ?? [])
+        for (let i = logs.length - 1; i >= 0; i--) out.push(formatLog(logs[i]!, true))
+      }
+      return out
+    }
     for (const [id, f] of this.filters) {
       if (now - f.touched > this.opts.filterTimeoutMs) {
         this.filters.delete(id)
         continue
       }
       if (f.kind === 'blocks') f.changes.push(blockHash(info.block))
-      else f.changes.push(...filterLogs(info, f.criteria.addresses, f.criteria.topics).map((l) => formatLog(l)))
+      else {
+        if (reverted.length > 0) f.changes.push(...removed(f.criteria))
+        f.changes.push(...filterLogs(info, f.criteria.addresses, f.criteria.topics).map((l) => formatLog(l)))
+      }
     }
     let head: Record<string, unknown> | undefined
     for (const [id, s] of this.subscriptions) {
@@ -132,6 +149,9 @@ export class RpcHandler {
           params: { subscription: id, result: header },
         })
       } else {
+        if (reverted.length > 0)
+          for (const l of removed(s.criteria))
+            s.connection.notify({ jsonrpc: '2.0', method: 'eth_subscription', params: { subscription: id, result: l } })
         for (const l of filterLogs(info, s.criteria?.addresses, s.criteria?.topics ?? [])) {
           s.connection.notify({
             jsonrpc: '2.0',
