@@ -114,8 +114,10 @@ export class RpcHandler {
   /**
    * Feeds filters and subscriptions. After a fork switch (`reverted` non-empty, newest first)
    * log filters and logs subscriptions first get the abandoned blocks' matching logs again with
-   * `removed: true`, in reverse order (newest block first, last log first), as geth sends them;
-   * then the new branch's blocks arrive one call each, in order, as any new block does.
+   * `removed: true`, in reverse order (newest block first, last log first: the undo order, which
+   * geth's core/blockchain.go calls right, while its API still sends them oldest first "for
+   * legacy reasons"); then the new branch's blocks arrive one call each, in order, as any new
+   * block does (decision 0067, amendment).
    */
   private onBlock(info: BlockInfo, reverted: readonly BlockInfo[]): void {
     const now = Date.now()

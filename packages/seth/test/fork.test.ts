@@ -5,7 +5,7 @@ import type { KeyValueStore } from '@atmosphere/interfaces'
 import { memoryStore, randomSecretKey } from '@atmosphere/ledger'
 import { levelStore } from '@atmosphere/ledger/level'
 import test from 'ava'
-import { getCreateAddress, Interface, Wallet } from 'ethers'
+import { getCreateAddress, Interface, type Log, Wallet, WebSocketProvider } from 'ethers'
 import WebSocket from 'ws'
 import { startRpcServer } from '../src/adapters/server.js'
 import { createDevChain } from '../src/index.js'
@@ -183,6 +183,12 @@ test('a fork switch reports the abandoned logs with removed: true to WebSocket s
   const headSub = String(await ws.call('eth_subscribe', ['newHeads']))
   const logFilter = String((await rpc(url, 'eth_newFilter', [{ address: emitter }])).result)
   const blockFilter = String((await rpc(url, 'eth_newBlockFilter')).result)
+  // And ethers, which routes removed logs to its "orphan" events, away from the listener.
+  const provider = new WebSocketProvider(server.wsUrl)
+  t.teardown(() => provider.destroy())
+  const ethersLogs: Log[] = []
+  await provider.on({ address: emitter }, (l: Log) => ethersLogs.push(l))
+  await provider.getBlockNumber()
 
   // Branch A on node A: two blocks, three logs (two in the first block).
   const aTxs = [await send(a, await ping(alice, 1, 'a1')), await send(a, await ping(alice, 2, 'a2'))]
@@ -245,6 +251,12 @@ test('a fork switch reports the abandoned logs with removed: true to WebSocket s
   t.deepEqual(
     removed.map((l) => ({ ...l, removed: false })),
     subLogs.slice(0, 3).reverse(),
+  )
+  for (let i = 0; i < 200 && ethersLogs.length < 6; i++) await new Promise((r) => setTimeout(r, 50))
+  t.deepEqual(
+    ethersLogs.map((l) => [String(iface.parseLog(l)?.args.note), l.removed, l.blockHash]),
+    subLogs.filter((l) => !l.removed).map((l) => [note(l), false, l.blockHash]),
+    'ethers passes on the live logs and keeps the removed ones from the listener',
   )
   // newHeads: A's two heads, then the new branch's three.
   const heads = (await ws.until(headSub, 5)) as { hash: string; number: string }[]
