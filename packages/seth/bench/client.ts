@@ -8,17 +8,12 @@
 // this client needs a fraction of that, so the figure measures the node. Both nodes get the
 // same client.
 import { connect, type Socket } from 'node:net'
-import { createInterface } from 'node:readline'
-
-interface Job {
-  readonly url: string
-  readonly clients: string[][]
-}
+import { type ClientConnection, runClientProcess } from './client-run.js'
 
 const CRLF2 = Buffer.from('\r\n\r\n')
 
 /** One keep-alive HTTP/1.1 connection that sends a request and waits for its response. */
-class Connection {
+class Connection implements ClientConnection {
   private buf: Buffer = Buffer.alloc(0)
   private waiting: { resolve: (body: string) => void; reject: (e: Error) => void } | undefined
 
@@ -97,37 +92,4 @@ class Connection {
   }
 }
 
-const lines = createInterface({ input: process.stdin })
-let job: Job | undefined
-let connections: Connection[] = []
-for await (const line of lines) {
-  if (job === undefined) {
-    job = JSON.parse(line) as Job
-    const url = new URL(job.url)
-    connections = await Promise.all(job.clients.map(() => Connection.open(url)))
-    process.stdout.write('ready\n')
-    continue
-  }
-  if (line === 'go') break
-}
-const cpu0 = process.cpuUsage()
-const hashes = await Promise.all(
-  job!.clients.map(async (txs, c) => {
-    const conn = connections[c]!
-    const out: string[] = []
-    for (const raw of txs) {
-      const reply = JSON.parse(
-        await conn.post(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_sendRawTransaction', params: [raw] })),
-      ) as {
-        result?: string
-        error?: unknown
-      }
-      if (reply.result === undefined) throw new Error(`send failed: ${JSON.stringify(reply.error)}`)
-      out.push(reply.result)
-    }
-    conn.close()
-    return out
-  }),
-)
-const cpu = process.cpuUsage(cpu0)
-process.stdout.write(`${JSON.stringify({ hashes: hashes.flat(), cpuSeconds: (cpu.user + cpu.system) / 1e6 })}\n`)
+await runClientProcess((url) => Connection.open(url))
