@@ -3,6 +3,7 @@
 // cluster's receipts and, at the first divergence, plays the verification game for that
 // transaction. Payout to the n-th validator of a checkpoint: (gas × price) / 2^(n+1).
 
+import { blake3 } from './blake3.js'
 import { commitContext, globalLeaves, memoryCommitment, StateHasher } from './commit.js'
 import type { CompiledModule } from './compile.js'
 import { GameError } from './errors.js'
@@ -13,7 +14,6 @@ import { invoke, type Machine, type MachineOptions } from './machine.js'
 import { hex, vectorRoot } from './merkle.js'
 import { NormalInstance, NormalModule } from './normal.js'
 import { stepContext } from './proof.js'
-import { sha256 } from './sha256.js'
 import type { WasmValue } from './values.js'
 
 /** A transaction: an exported function call with its gas limit. */
@@ -85,7 +85,7 @@ export function snapshotHash(inst: Instance): Uint8Array {
   buf.set(vectorRoot(globalLeaves(inst)), 36)
   buf.set(ctx.tableRoot, 68)
   buf.set(ctx.moduleHash, 100)
-  return sha256(buf)
+  return blake3(buf)
 }
 
 /** The validator's payout for being the n-th (0-based count of earlier validations) validator. */

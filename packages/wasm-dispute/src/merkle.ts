@@ -1,18 +1,14 @@
-// Merkle structures of the machine state, all over SHA-256 (@noble/hashes):
+// Merkle structures of the machine state, all over BLAKE3 (blake3.ts; @noble/hashes is the reference):
 // - vector trees (locals, globals, table): 32-byte leaves, padded to a power of two with zero leaves;
 // - the sparse memory tree: fixed depth, leaves are the raw 32-byte memory chunks (as in Cannon),
 //   nodes kept only where they differ from the all-zero subtree, updated from a dirty-leaf list;
 // - multiproofs: the siblings needed to recompute the root from a set of leaves.
-import { sha256 } from './sha256.js'
+import { blake3Pair, compress, IV, ONE_BLOCK } from './blake3.js'
 
 export const ZERO32: Uint8Array = new Uint8Array(32)
 
-const pair = new Uint8Array(64)
-export function hash2(l: Uint8Array, r: Uint8Array): Uint8Array {
-  pair.set(l, 0)
-  pair.set(r, 32)
-  return sha256(pair)
-}
+/** An interior node: BLAKE3(left ‖ right). */
+export const hash2: (l: Uint8Array, r: Uint8Array) => Uint8Array = blake3Pair
 
 const zeroCache: Uint8Array[] = [ZERO32]
 /** Root of an all-zero subtree of height h. */
@@ -22,6 +18,46 @@ export function zeroHash(h: number): Uint8Array {
     zeroCache.push(hash2(z, z))
   }
   return zeroCache[h] as Uint8Array
+}
+
+const zeroWordsCache: Int32Array[] = []
+/** zeroHash(h) as 8 words. */
+export function zeroWords(h: number): Int32Array {
+  let z = zeroWordsCache[h]
+  if (!z) {
+    const b = zeroHash(h)
+    z = new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + 32))
+    zeroWordsCache[h] = z
+  }
+  return z
+}
+
+let levelScratch = new Int32Array(64)
+/**
+ * vectorRoot over slot leaves, read as words: leaf i is the 8-byte slot at words
+ * [base + 2i, base + 2i + 2) zero-padded to 32 bytes (slotLeaf). Equal to
+ * vectorRoot(leaves.map(slotLeaf)) without allocating a leaf or a level.
+ */
+export function slotVectorRoot(words: Int32Array, base: number, n: number): Uint8Array {
+  if (n === 0) return ZERO32
+  const need = 8 * n + 16
+  if (levelScratch.length < need) levelScratch = new Int32Array(Math.max(need, 2 * levelScratch.length))
+  const lv = levelScratch
+  for (let i = 0; i < n; i++) {
+    const o = 8 * i
+    lv[o] = words[base + 2 * i] as number
+    lv[o + 1] = words[base + 2 * i + 1] as number
+    for (let j = 2; j < 8; j++) lv[o + j] = 0
+  }
+  let cnt = n
+  for (let h = 0; cnt > 1; h++) {
+    if (cnt & 1) lv.set(zeroWords(h), 8 * cnt)
+    const next = (cnt + 1) >> 1
+    // Node j reads words [16j, 16j + 16) and writes [8j, 8j + 8): never ahead of what it reads.
+    for (let j = 0; j < next; j++) compress(IV, 0, lv, 16 * j, 64, ONE_BLOCK, lv, 8 * j)
+    cnt = next
+  }
+  return new Uint8Array(lv.buffer.slice(0, 32))
 }
 
 /** Depth of a vector tree holding n leaves. */
@@ -136,6 +172,12 @@ export function memoryDepth(maxPages: number): number {
  */
 export class MemoryTree {
   readonly nodes = new Map<number, Uint8Array>()
+  /** Scratch for one path update: the pair being hashed, and the node just computed. */
+  private readonly pair = new Int32Array(16)
+  private readonly pairU8 = new Uint8Array(this.pair.buffer)
+  private readonly cur = new Int32Array(8)
+  private readonly curU8 = new Uint8Array(this.cur.buffer)
+  private memWords: Int32Array | undefined
   constructor(readonly depth: number) {}
 
   root(): Uint8Array {
@@ -155,6 +197,10 @@ export class MemoryTree {
 
   /** Recomputes the paths above the given leaves from the memory bytes. */
   update(mem: Uint8Array, dirty: readonly number[]): void {
+    if (dirty.length === 1) {
+      this.updateOne(mem, dirty[0] as number)
+      return
+    }
     let cur = [...new Set(dirty.map((l) => l >> 1))].sort((x, y) => x - y)
     for (let h = 1; h <= this.depth; h++) {
       const key = 2 ** (this.depth - h)
@@ -164,6 +210,53 @@ export class MemoryTree {
         else this.nodes.set(key + p, v)
       }
       if (h < this.depth) cur = [...new Set(cur.map((p) => p >> 1))]
+    }
+  }
+
+  /**
+   * One leaf's path (a step's store), over words: the pair above the leaf is hashed straight from
+   * memory, each level's node is carried up, and only siblings are looked up.
+   */
+  private updateOne(mem: Uint8Array, leaf: number): void {
+    const pair = this.pair
+    const pairU8 = this.pairU8
+    const cur = this.cur
+    let p = leaf >> 1
+    const start = 64 * p
+    if (start + 64 <= mem.length && (mem.byteOffset & 3) === 0) {
+      let words = this.memWords
+      if (
+        !words ||
+        words.buffer !== mem.buffer ||
+        words.byteOffset !== mem.byteOffset ||
+        words.length !== mem.length >> 2
+      )
+        words = this.memWords = new Int32Array(mem.buffer, mem.byteOffset, mem.length >> 2)
+      compress(IV, 0, words, start >> 2, 64, ONE_BLOCK, cur, 0)
+    } else {
+      pairU8.set(leafOf(mem, 2 * p), 0)
+      pairU8.set(leafOf(mem, 2 * p + 1), 32)
+      compress(IV, 0, pair, 0, 64, ONE_BLOCK, cur, 0)
+    }
+    for (let h = 1; ; h++) {
+      const key = 2 ** (this.depth - h) + p
+      const z = zeroWords(h)
+      let isZero = true
+      for (let j = 0; j < 8; j++)
+        if (cur[j] !== z[j]) {
+          isZero = false
+          break
+        }
+      if (isZero) this.nodes.delete(key)
+      else this.nodes.set(key, this.curU8.slice())
+      if (h === this.depth) return
+      const sib = this.nodes.get(key ^ 1)
+      const right = p & 1
+      pair.set(cur, right ? 8 : 0)
+      if (sib) pairU8.set(sib, right ? 0 : 32)
+      else pair.set(zeroWords(h), right ? 0 : 8)
+      compress(IV, 0, pair, 0, 64, ONE_BLOCK, cur, 0)
+      p >>= 1
     }
   }
 

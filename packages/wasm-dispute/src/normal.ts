@@ -2,6 +2,8 @@
 // results, the exact instruction count and gas (recovered precisely on traps and out-of-gas
 // from the engine's stack trace and the segment tables), and the same final state hash the
 // stepping interpreter computes for the terminal state.
+
+import { blake3 } from './blake3.js'
 import { chainPush, type Header, hashHeader, tableRoot } from './commit.js'
 import { type CompiledModule, compileModule } from './compile.js'
 import { ArgumentError, HostStackOverflowError, UnknownExportError } from './errors.js'
@@ -11,7 +13,6 @@ import { DEFAULT_GAS_LIMIT, DEFAULT_STACK_LIMIT, defaultGasSchedule, type GasSch
 import { MemoryTree, memoryDepth, slotLeaf, vectorRoot, ZERO32 } from './merkle.js'
 import { Status } from './numeric.js'
 import { type EngineImports, type EngineInstance, type EngineMemory, type EngineTable, engine } from './platform.js'
-import { sha256 } from './sha256.js'
 import { TYPE_NAME, type WasmValue } from './values.js'
 
 export interface NormalOptions {
@@ -230,7 +231,7 @@ export class NormalInstance {
     const compiled = this.nm.compiled
     if (!this.staticRoots) {
       const probe = instantiate(compiled, { maxMemoryPages: this.nm.maxPages })
-      this.staticRoots = { tableRoot: tableRoot(probe), moduleHash: sha256(compiled.module.bytes) }
+      this.staticRoots = { tableRoot: tableRoot(probe), moduleHash: blake3(compiled.module.bytes) }
       const l = compiled.module.memories[0]
       const maxPages = l ? Math.min(l.max ?? this.nm.maxPages, this.nm.maxPages) : 0
       this.tree = new MemoryTree(memoryDepth(maxPages))

@@ -1,8 +1,9 @@
 // One-step proofs: the prover records the witnesses oneStep() asks a live machine for; the
 // judge replays oneStep() over the proof bytes, checking every witness against the committed
-// roots, and returns the post-state hash. Layout: header (237) | top frame record (48) |
+// roots, and returns the post-state hash. Layout: header (248) | top frame record (48) |
 // frames-below hash (32) | the witnesses in the order the instruction asks for them.
 
+import { blake3 } from './blake3.js'
 import {
   chainPush,
   commitContext,
@@ -35,7 +36,6 @@ import {
   vectorPath,
 } from './merkle.js'
 import { oneStep, type StepContext, type Witness } from './onestep.js'
-import { sha256 } from './sha256.js'
 
 /** The judge's static context for an instance's module and the machine parameters. */
 export function stepContext(inst: Instance, options: MachineOptions = {}): StepContext {
@@ -163,7 +163,7 @@ export function proveStep(m: Machine, hasher: StateHasher, ctx: StepContext): { 
 export function judgeStep(ctx: StepContext, preHash: Uint8Array, proof: Uint8Array): Uint8Array {
   if (proof.length < HEADER_BYTES) throw new ProofDecodeError('shorter than the state header', proof.length)
   const headerBytes = proof.subarray(0, HEADER_BYTES)
-  if (!equal(sha256(headerBytes), preHash)) throw new ProofMismatchError('state header')
+  if (!equal(blake3(headerBytes), preHash)) throw new ProofMismatchError('state header')
   const pre = decodeHeader(headerBytes)
   if (!equal(encodeHeader(pre), headerBytes)) throw new ProofMismatchError('non-canonical header')
   if (!equal(pre.moduleHash, ctx.moduleHash)) throw new ProofMismatchError('module hash')

@@ -3,7 +3,8 @@
 import test from 'ava'
 import fc from 'fast-check'
 import { workModule } from '../examples/programs.js'
-import { decodeHeader, encodeHeader, HEADER_BYTES, StateHasher } from '../src/commit.js'
+import { blake3, blake3Noble, blake3Pair, CHUNK_BYTES, compress, hashWords, IV, ONE_BLOCK } from '../src/blake3.js'
+import { decodeHeader, encodeHeader, HEADER, HEADER_BYTES, HEADER_VERSION, StateHasher } from '../src/commit.js'
 import { compileModule } from '../src/compile.js'
 import { UnsupportedFeatureError } from '../src/errors.js'
 import { instantiate } from '../src/instance.js'
@@ -19,7 +20,6 @@ import {
   vectorRoot,
 } from '../src/merkle.js'
 import { Status } from '../src/numeric.js'
-import { sha256, sha256Implementation, sha256Noble, sha256Node } from '../src/sha256.js'
 import { cloneMachine } from '../src/snapshot.js'
 import { value } from '../src/values.js'
 import { randomProgram } from './helpers/random-program.js'
@@ -135,28 +135,60 @@ test('a cloned machine (checkpoint) continues exactly like the original', (t) =>
   t.is(compared, 40)
 })
 
-test('the fast SHA-256 (node:crypto) equals @noble/hashes on random inputs and block-boundary lengths', (t) => {
-  // On Node 22 the fast path must be the one in use, or the benchmark figures do not apply.
-  t.is(sha256Implementation, 'node:crypto')
-  const fast = sha256Node
-  if (!fast) return t.fail('node:crypto hash unavailable')
-  const lengths = [0, 1, 31, 32, 40, 55, 56, 63, 64, 65, 80, 119, 120, 128, 237, 1000]
+test('our BLAKE3 equals @noble/hashes on random inputs, block and chunk boundary lengths', (t) => {
+  const lengths = [0, 1, 31, 32, 40, 55, 56, 63, 64, 65, 80, 127, 128, 129, 248, 1000, 1023, 1024, 1025, 5000]
   for (const n of lengths) {
     const b = new Uint8Array(n).map((_, i) => (i * 131 + n) & 0xff)
-    t.deepEqual(fast(b), sha256Noble(b), `length ${n}`)
+    t.deepEqual(blake3(b), blake3Noble(b), `length ${n}`)
   }
+  // Known answer from the BLAKE3 reference test vectors (input of length 0).
+  t.is(
+    Buffer.from(blake3(new Uint8Array(0))).toString('hex'),
+    'af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262',
+  )
   fc.assert(
-    fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(16), (b, off) => {
+    fc.property(fc.uint8Array({ maxLength: 1100 }), fc.nat(16), (b, off) => {
       // Also views at an offset into a larger buffer (how the hasher passes slices).
       const big = new Uint8Array(b.length + off)
       big.set(b, off)
-      const view = big.subarray(off)
-      const h = sha256(view)
+      const h = blake3(big.subarray(off))
       t.true(h instanceof Uint8Array && h.constructor === Uint8Array && h.length === 32)
-      t.deepEqual(h, sha256Noble(b))
+      t.deepEqual(h, blake3Noble(b))
     }),
     { numRuns: 500 },
   )
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ minLength: 32, maxLength: 32 }),
+      fc.uint8Array({ minLength: 32, maxLength: 32 }),
+      (l, r) => {
+        const both = new Uint8Array(64)
+        both.set(l)
+        both.set(r, 32)
+        t.deepEqual(blake3Pair(l, r), blake3Noble(both))
+      },
+    ),
+    { numRuns: 300 },
+  )
+})
+
+test('word-level BLAKE3: hashWords and a single-block compress match @noble/hashes; compress may write over its input', (t) => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: CHUNK_BYTES }), fc.nat(7), (n, wo) => {
+      const bytes = new Uint8Array(n).map(() => Math.floor(Math.random() * 256))
+      const w = new Int32Array(wo + CHUNK_BYTES / 4 + 16)
+      new Uint8Array(w.buffer).set(bytes, wo * 4)
+      const out = new Int32Array(10)
+      hashWords(w, wo, n, out, 2)
+      t.deepEqual(new Uint8Array(out.buffer, 8, 32), blake3Noble(bytes))
+    }),
+    { numRuns: 300 },
+  )
+  const block = new Int32Array(16).map((_, i) => i * 0x01010101)
+  const expected = blake3Noble(new Uint8Array(block.buffer))
+  const aliased = IV.slice()
+  compress(aliased, 0, block, 0, 64, ONE_BLOCK, aliased, 0)
+  t.deepEqual(new Uint8Array(aliased.buffer), expected)
 })
 
 test('header encoding round-trips u64 counters up to 2^53 without BigInt', (t) => {
@@ -186,8 +218,10 @@ test('header encoding round-trips u64 counters up to 2^53 without BigInt', (t) =
         const bytes = encodeHeader(h)
         t.is(bytes.length, HEADER_BYTES)
         const dv = new DataView(bytes.buffer)
-        t.is(dv.getBigUint64(5, true), BigInt(f.icount))
-        t.is(dv.getBigUint64(21, true), BigInt(f.gasLimit))
+        t.is(dv.getBigUint64(HEADER.icount, true), BigInt(f.icount))
+        t.is(dv.getBigUint64(HEADER.gasLimit, true), BigInt(f.gasLimit))
+        t.is(dv.getBigUint64(HEADER.gasUsed, true), BigInt(f.gasUsed))
+        t.is(bytes[HEADER.version], HEADER_VERSION)
         t.deepEqual(decodeHeader(bytes), h)
       },
     ),

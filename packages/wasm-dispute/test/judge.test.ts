@@ -3,7 +3,7 @@
 import test from 'ava'
 import fc from 'fast-check'
 import { workModule } from '../examples/programs.js'
-import { hashHeader, StateHasher } from '../src/commit.js'
+import { HEADER_BYTES, hashHeader, StateHasher } from '../src/commit.js'
 import { compileModule } from '../src/compile.js'
 import { ProofDecodeError, ProofMismatchError } from '../src/errors.js'
 import { instantiate } from '../src/instance.js'
@@ -51,7 +51,8 @@ test('a halted state steps to itself and its proof is the header alone', (t) => 
   while (m.status === Status.Running) m.run(1000)
   const pre = h.hash()
   const { proof } = proveStep(m, h, ctx)
-  t.is(proof.length, 237)
+  t.is(proof.length, HEADER_BYTES)
+  t.is(HEADER_BYTES, 248)
   t.true(equal(judgeStep(ctx, pre, proof), pre))
 })
 
@@ -111,7 +112,7 @@ test('one-step proof for a memory store: size is header + frame + operands + lea
   const { proof } = proveStep(m, h, ctx)
   // work's memory declares max 16 pages → 2^15 leaves → 15 siblings
   t.is(ctx.memDepth, 15)
-  t.is(proof.length, 237 + 48 + 32 + (16 + 32) + 32 + 15 * 32)
+  t.is(proof.length, HEADER_BYTES + 48 + 32 + (16 + 32) + 32 + 15 * 32)
 })
 
 test('forged proofs are rejected across random programs (every witness kind)', (t) => {
