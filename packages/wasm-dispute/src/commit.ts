@@ -381,14 +381,16 @@ export class StateHasher {
   }
 
   private readonly frameWords = new Int32Array(32)
+  private readonly frameBytes = new Uint8Array(this.frameWords.buffer)
   private readonly frameOut = new Int32Array(8)
+  private readonly frameOutBytes = new Uint8Array(this.frameOut.buffer)
   /** framePush(encodeFrame(frameRecord(d)), below) over words: record (48) ‖ below (32). */
   private frameLink(d: number, below: Uint8Array): Uint8Array {
     const m = this.m
     const f = m.fFunc[d]
     if (!f) throw new Error(`no frame at depth ${d}`)
     const w = this.frameWords
-    const u8 = new Uint8Array(w.buffer)
+    const u8 = this.frameBytes
     w[0] = f.code.index
     w[1] = m.fRetPc[d] as number
     w[2] = m.fOpBase[d] as number
@@ -396,7 +398,7 @@ export class StateHasher {
     u8.set(this.localsRoot(d), 16)
     u8.set(below, 48)
     hashWords(w, 0, 80, this.frameOut, 0)
-    return new Uint8Array(this.frameOut.buffer.slice(0))
+    return this.frameOutBytes.slice()
   }
 
   /** The top frame's locals as last hashed (to skip rehashing when no local changed). */
@@ -414,8 +416,9 @@ export class StateHasher {
       this.frameEpoch[d] = top ? -1 : (m.fEpoch[d] as number)
       if (top) this.rememberTop(d)
     }
-    this.frameEpoch.length = m.depth
-    this.frameChain.length = m.depth + 1
+    // Setting an array's length is a runtime call: only when frames were popped.
+    if (this.frameEpoch.length !== m.depth) this.frameEpoch.length = m.depth
+    if (this.frameChain.length !== m.depth + 1) this.frameChain.length = m.depth + 1
     return this.frameChain[m.depth] as Uint8Array
   }
 

@@ -33,6 +33,7 @@ export function zeroWords(h: number): Int32Array {
 }
 
 let levelScratch = new Int32Array(64)
+let levelBytes = new Uint8Array(levelScratch.buffer)
 /**
  * vectorRoot over slot leaves, read as words: leaf i is the 8-byte slot at words
  * [base + 2i, base + 2i + 2) zero-padded to 32 bytes (slotLeaf). Equal to
@@ -41,7 +42,10 @@ let levelScratch = new Int32Array(64)
 export function slotVectorRoot(words: Int32Array, base: number, n: number): Uint8Array {
   if (n === 0) return ZERO32
   const need = 8 * n + 16
-  if (levelScratch.length < need) levelScratch = new Int32Array(Math.max(need, 2 * levelScratch.length))
+  if (levelScratch.length < need) {
+    levelScratch = new Int32Array(Math.max(need, 2 * levelScratch.length))
+    levelBytes = new Uint8Array(levelScratch.buffer)
+  }
   const lv = levelScratch
   for (let i = 0; i < n; i++) {
     const o = 8 * i
@@ -57,7 +61,7 @@ export function slotVectorRoot(words: Int32Array, base: number, n: number): Uint
     for (let j = 0; j < next; j++) compress(IV, 0, lv, 16 * j, 64, ONE_BLOCK, lv, 8 * j)
     cnt = next
   }
-  return new Uint8Array(lv.buffer.slice(0, 32))
+  return levelBytes.slice(0, 32)
 }
 
 /** Depth of a vector tree holding n leaves. */
