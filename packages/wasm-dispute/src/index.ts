@@ -31,6 +31,7 @@ export {
   validateBatch,
   validatorPayout,
 } from './batch.js'
+export { blake3 } from './blake3.js'
 export { buildModule, type FuncSpec, type ModuleSpec, op, sleb, uleb } from './builder.js'
 export {
   type CommitContext,
@@ -38,7 +39,9 @@ export {
   decodeHeader,
   encodeHeader,
   type FrameRecord,
+  HEADER,
   HEADER_BYTES,
+  HEADER_VERSION,
   type Header,
   hashHeader,
   StateHasher,
