@@ -196,7 +196,7 @@ export class MemoryTree {
 
   private node(h: number, i: number, mem: Uint8Array | undefined): Uint8Array {
     if (h === 0) return leafOf(mem, i)
-    return this.nodes.get(2 ** (this.depth - h) + i) ?? zeroHash(h)
+    return this.nodes.get((1 << (this.depth - h)) + i) ?? zeroHash(h)
   }
 
   /** Recomputes the paths above the given leaves from the memory bytes. */
@@ -207,7 +207,7 @@ export class MemoryTree {
     }
     let cur = [...new Set(dirty.map((l) => l >> 1))].sort((x, y) => x - y)
     for (let h = 1; h <= this.depth; h++) {
-      const key = 2 ** (this.depth - h)
+      const key = 1 << (this.depth - h)
       for (const p of cur) {
         const v = hash2(this.node(h - 1, 2 * p, mem), this.node(h - 1, 2 * p + 1, mem))
         if (equal(v, zeroHash(h))) this.nodes.delete(key + p)
@@ -243,7 +243,7 @@ export class MemoryTree {
       compress(IV, 0, pair, 0, 64, ONE_BLOCK, cur, 0)
     }
     for (let h = 1; ; h++) {
-      const key = 2 ** (this.depth - h) + p
+      const key = (1 << (this.depth - h)) + p
       const z = zeroWords(h)
       let isZero = true
       for (let j = 0; j < 8; j++)
