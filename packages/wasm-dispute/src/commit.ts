@@ -61,6 +61,19 @@ export interface FrameRecord {
   localsRoot: Uint8Array
 }
 
+// Word indexes of the header fields the hasher writes (the header buffer is an Int32Array).
+const W_STATUS = HEADER.status >> 2 // status (byte 96) and version (byte 97) share a word
+const W_DEPTH = HEADER.depth >> 2
+const W_PAGES = HEADER.memPages >> 2
+const W_GAS_LIMIT = HEADER.gasLimit >> 2
+const W_STACK = HEADER.stackHash >> 2
+const W_PC = HEADER.pc >> 2
+const W_SP = HEADER.sp >> 2
+const W_ICOUNT = HEADER.icount >> 2
+const W_GAS_USED = HEADER.gasUsed >> 2
+/** The last header block starts at byte 192 (blocks 0–2 are 64 bytes each). */
+const LAST_BLOCK = 192
+
 const TWO32 = 2 ** 32
 /** u64 LE of an exact integer below 2^53, without a BigInt. */
 function setU64(dv: DataView, at: number, v: number): void {
@@ -406,15 +419,22 @@ export class StateHasher {
 
   framesHash(): Uint8Array {
     const m = this.m
-    let dirty = false
-    for (let d = 0; d < m.depth; d++) {
-      const top = d === m.depth - 1
-      if (!dirty && !top && this.frameEpoch[d] === m.fEpoch[d] && this.frameChain[d + 1]) continue
-      if (!dirty && top && this.frameChain[d + 1] && this.topUnchanged(d)) continue
-      dirty = true
-      this.frameChain[d + 1] = this.frameLink(d, this.frameChain[d] as Uint8Array)
-      this.frameEpoch[d] = top ? -1 : (m.fEpoch[d] as number)
-      if (top) this.rememberTop(d)
+    const top = m.depth - 1
+    if (top >= 0) {
+      // A non-top frame is clean when its epoch is the one recorded and its link exists. Epochs
+      // grow along the stack and a frame gets a new one whenever it is entered or becomes top
+      // again, so the clean frames form a prefix: scan down from the top to the first clean
+      // one (a step costs the frames it changed, not the call depth).
+      let from = top - 1
+      while (from >= 0 && !(this.frameEpoch[from] === m.fEpoch[from] && this.frameChain[from + 1])) from--
+      from++
+      // The top frame (recorded with epoch -1) is clean if nothing below changed and neither did its locals.
+      if (from === top && this.frameChain[top + 1] && this.topUnchanged(top)) from = top + 1
+      for (let d = from; d <= top; d++) {
+        this.frameChain[d + 1] = this.frameLink(d, this.frameChain[d] as Uint8Array)
+        this.frameEpoch[d] = d === top ? -1 : (m.fEpoch[d] as number)
+      }
+      if (from <= top) this.rememberTop(top)
     }
     // Setting an array's length is a runtime call: only when frames were popped.
     if (this.frameEpoch.length !== m.depth) this.frameEpoch.length = m.depth
@@ -508,15 +528,15 @@ export class StateHasher {
       this.inGlobals = globals
       dirty = 1
     }
-    // Block 1 scalars: status and version (word 24), depth, memPages, gasLimit.
+    // Block 1 scalars: status and version (one word), depth, memPages, gasLimit.
     const b1 = m.status | (HEADER_VERSION << 8)
     const pages = m.root.memory?.pages ?? 0
     if (b1 !== this.inB1 || m.depth !== this.inDepth || pages !== this.inPages) {
-      w[24] = b1
-      w[25] = m.depth
-      w[26] = pages
-      w[28] = m.gasLimit >>> 0
-      w[29] = Math.floor(m.gasLimit / TWO32)
+      w[W_STATUS] = b1
+      w[W_DEPTH] = m.depth
+      w[W_PAGES] = pages
+      w[W_GAS_LIMIT] = m.gasLimit >>> 0
+      w[W_GAS_LIMIT + 1] = Math.floor(m.gasLimit / TWO32)
       this.inB1 = b1
       this.inDepth = m.depth
       this.inPages = pages
@@ -534,16 +554,16 @@ export class StateHasher {
       this.inMemory = memory
       dirty = Math.min(dirty, 2)
     }
-    // Block 3: stackHash, pc, sp, icount, gasUsed (words 48–61; 62–63 stay zero).
+    // Block 3: stackHash, pc, sp, icount, gasUsed (bytes 248–255 of the buffer stay zero).
     const sp = this.syncStack()
     const chain = this.chain
-    for (let j = 0; j < 8; j++) w[48 + j] = chain[8 * sp + j] as number
-    w[56] = m.pc
-    w[57] = sp
-    w[58] = m.icount >>> 0
-    w[59] = Math.floor(m.icount / TWO32)
-    w[60] = m.gasUsed >>> 0
-    w[61] = Math.floor(m.gasUsed / TWO32)
+    for (let j = 0; j < 8; j++) w[W_STACK + j] = chain[8 * sp + j] as number
+    w[W_PC] = m.pc
+    w[W_SP] = sp
+    w[W_ICOUNT] = m.icount >>> 0
+    w[W_ICOUNT + 1] = Math.floor(m.icount / TWO32)
+    w[W_GAS_USED] = m.gasUsed >>> 0
+    w[W_GAS_USED + 1] = Math.floor(m.gasUsed / TWO32)
     if (dirty < this.dirtyFrom) this.dirtyFrom = dirty
   }
 
@@ -566,7 +586,7 @@ export class StateHasher {
       else compress(cvs, 8 * (b - 1), w, 16 * b, 64, 0, cvs, 8 * b)
     }
     this.dirtyFrom = 3
-    compress(cvs, 16, w, 48, HEADER_BYTES - 192, CHUNK_END | ROOT, this.out, 0)
+    compress(cvs, 16, w, LAST_BLOCK >> 2, HEADER_BYTES - LAST_BLOCK, CHUNK_END | ROOT, this.out, 0)
     return this.outU8.slice()
   }
 }

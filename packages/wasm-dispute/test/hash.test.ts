@@ -2,7 +2,7 @@
 // only touched leaves, and proofs have the documented sizes.
 import test from 'ava'
 import fc from 'fast-check'
-import { workModule } from '../examples/programs.js'
+import { fibModule, workModule } from '../examples/programs.js'
 import { blake3, blake3Noble, blake3Pair, CHUNK_BYTES, compress, hashWords, IV, ONE_BLOCK } from '../src/blake3.js'
 import { decodeHeader, encodeHeader, HEADER, HEADER_BYTES, HEADER_VERSION, StateHasher } from '../src/commit.js'
 import { compileModule } from '../src/compile.js'
@@ -111,6 +111,27 @@ test('a state hash after every single step equals a from-scratch hash, with head
     { numRuns: 20 },
   )
   t.true(checks > 1000, `${checks} per-step comparisons`)
+})
+
+test('per-step hashing through recursion: every state of fib(7) equals a from-scratch hash (frames pushed and popped every few steps)', (t) => {
+  const c = compileModule(fibModule())
+  const start = () => invoke(instantiate(c), 'fib', [value('i32', 7)], { gasLimit: 100_000n })
+  const m = start()
+  const h = new StateHasher(m)
+  let maxDepth = 0
+  const seen = new Set<string>()
+  while (m.status === Status.Running) {
+    const got = h.hash()
+    const fresh = start()
+    fresh.run(m.icount)
+    t.deepEqual(got, new StateHasher(fresh).hash(), `step ${m.icount}`)
+    seen.add(Buffer.from(got).toString('hex'))
+    maxDepth = Math.max(maxDepth, m.depth)
+    m.run(1)
+  }
+  t.deepEqual(h.hash(), new StateHasher(m).hash())
+  t.is(maxDepth, 7)
+  t.is(seen.size, m.icount, 'every state hash differs (icount is in the header)')
 })
 
 test('memory tree: incremental updates match a full rebuild; multiproofs open the root', (t) => {
