@@ -189,6 +189,39 @@ for (const [bench, label, kernelBytes, fn, arg] of [
   }
 }
 
+// The same per-step hashing on call-dominated code (naive recursive fib(20): a frame is pushed
+// or popped every few instructions), against the unhashed stepper on the same module.
+{
+  const fib = compileModule(fibModule())
+  const run = (hash: boolean) => {
+    let s = 0
+    const t = best(3, () => {
+      const m = invoke(instantiate(fib), 'fib', [value('i32', 20)], { gasLimit: GAS })
+      if (!hash) while (m.status === Status.Running) m.run(1 << 22)
+      else {
+        const h = new StateHasher(m)
+        while (m.status === Status.Running) {
+          m.run(1)
+          h.hash()
+        }
+      }
+      s = m.icount
+    })
+    return s / (t / 1000)
+  }
+  const plainFib = run(false)
+  const hashedFib = run(true)
+  line({
+    bench: 'stepper-ips-hash-every-step-calls',
+    value: Math.round(hashedFib),
+    unit: 'instr/s',
+    baseline: 'stepper without hashing (fib)',
+    baselineValue: Math.round(plainFib),
+    ratio: Number((hashedFib / plainFib).toFixed(4)),
+    hashing: 'full state hash after every step of recursive fib(20), incremental since the previous step',
+  })
+}
+
 // one-step-proof-bytes for a memory store (i32.store), against Cannon's 896-byte memory proof.
 {
   const CANNON = 896
