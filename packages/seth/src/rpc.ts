@@ -49,6 +49,16 @@ type Filter =
   | { kind: 'blocks'; changes: string[]; touched: number }
   | { kind: 'logs'; criteria: FilterCriteria; changes: Record<string, unknown>[]; touched: number }
 
+/**
+ * Whether a block's logs can match a filter's block range. As in geth (eth/filters, filterLogs),
+ * a numbered fromBlock/toBlock bounds the changes a filter or logs subscription receives, removed
+ * logs included; a tag (latest, pending, safe, finalized) leaves that end open.
+ */
+function inRange(c: FilterCriteria | undefined, height: bigint): boolean {
+  if (c === undefined) return true
+  return (c.from === 'latest' || height >= c.from) && (c.to === 'latest' || height <= c.to)
+}
+
 const HEX_QUANTITY = /^0x(0|[1-9a-fA-F][0-9a-fA-F]*)$/
 const HEX_DATA = /^0x([0-9a-fA-F]{2})*$/
 
@@ -121,9 +131,11 @@ export class RpcHandler {
    */
   private onBlock(info: BlockInfo, reverted: readonly BlockInfo[]): void {
     const now = Date.now()
+    const height = info.block.header.height
     const removed = (c: FilterCriteria | undefined): Record<string, unknown>[] => {
       const out: Record<string, unknown>[] = []
       for (const r of reverted) {
+        if (!inRange(c, r.block.header.height)) continue
         const logs = filterLogs(r, c?.addresses, c?.topics ?? [])
         for (let i = logs.length - 1; i >= 0; i--) out.push(formatLog(logs[i]!, true))
       }
@@ -137,7 +149,8 @@ export class RpcHandler {
       if (f.kind === 'blocks') f.changes.push(blockHash(info.block))
       else {
         if (reverted.length > 0) f.changes.push(...removed(f.criteria))
-        f.changes.push(...filterLogs(info, f.criteria.addresses, f.criteria.topics).map((l) => formatLog(l)))
+        if (inRange(f.criteria, height))
+          f.changes.push(...filterLogs(info, f.criteria.addresses, f.criteria.topics).map((l) => formatLog(l)))
       }
     }
     let head: Record<string, unknown> | undefined
@@ -154,6 +167,7 @@ export class RpcHandler {
         if (reverted.length > 0)
           for (const l of removed(s.criteria))
             s.connection.notify({ jsonrpc: '2.0', method: 'eth_subscription', params: { subscription: id, result: l } })
+        if (!inRange(s.criteria, height)) continue
         for (const l of filterLogs(info, s.criteria?.addresses, s.criteria?.topics ?? [])) {
           s.connection.notify({
             jsonrpc: '2.0',

@@ -79,6 +79,52 @@ test('filters: eth_newFilter, eth_newBlockFilter, eth_getFilterChanges, eth_unin
   t.is((await rpc(url, 'eth_getBalance', [address, '0x0'])).error?.code, -32000, 'historical state is refused plainly')
 })
 
+test("a log filter's numbered fromBlock/toBlock bound its changes (as geth does); tags leave the end open", async (t) => {
+  t.timeout(180_000)
+  const h = await startHarness()
+  t.teardown(() => h.close())
+  const url = h.server.url
+  const provider = new JsonRpcProvider(url, undefined, { pollingInterval: 50, cacheTimeout: -1 })
+  t.teardown(() => provider.destroy())
+  const alice = new NonceManager(h.wallets[0]!.connect(provider))
+  const { Emitter } = compileAll()
+  const emitter = (await new ContractFactory(
+    Emitter!.abi as never,
+    Emitter!.bytecode,
+    alice,
+  ).deploy()) as unknown as Contract
+  await emitter.waitForDeployment()
+  const address = (await emitter.getAddress()).toLowerCase()
+  const head = BigInt(String((await rpc(url, 'eth_blockNumber')).result))
+  const q = (n: bigint) => `0x${n.toString(16)}`
+  const newFilter = async (range: Record<string, string>) =>
+    String((await rpc(url, 'eth_newFilter', [{ address, ...range }])).result)
+  const past = await newFilter({ fromBlock: '0x0', toBlock: q(head) }) // ends before any new block
+  const later = await newFilter({ fromBlock: q(head + 2n) }) // skips the next block
+  const open = await newFilter({ fromBlock: 'latest', toBlock: 'latest' }) // tags: no bound
+  const exact = await newFilter({ fromBlock: q(head + 1n), toBlock: q(head + 1n) }) // only the next block
+  const heights: bigint[] = []
+  for (const note of ['one', 'two', 'three']) {
+    const r = await ((await emitter.getFunction('ping')(note)) as ContractTransactionResponse).wait()
+    heights.push(BigInt(r!.blockNumber))
+  }
+  t.true(heights[0]! > head && heights[2]! > heights[0]!, `pings mined at ${heights.join(', ')}`)
+  const changes = async (f: string) =>
+    ((await rpc(url, 'eth_getFilterChanges', [f])).result as { blockNumber: string }[]).map((l) =>
+      BigInt(l.blockNumber),
+    )
+  t.deepEqual(await changes(past), [])
+  t.deepEqual(await changes(open), heights)
+  t.deepEqual(
+    await changes(later),
+    heights.filter((n) => n >= head + 2n),
+  )
+  t.deepEqual(
+    await changes(exact),
+    heights.filter((n) => n === head + 1n),
+  )
+})
+
 test('a Seth chain on LevelDB keeps contracts, balances and receipts across a restart', async (t) => {
   t.timeout(180_000)
   const dir = mkdtempSync(join(tmpdir(), 'seth-level-'))
