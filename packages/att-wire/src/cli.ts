@@ -11,6 +11,14 @@ import { AttWireError } from './errors.js'
 import { attFrameCodec, attHeadCodec, attMessageCodec, attMessageHeaderCodec, tptpHeadCodec } from './layouts/att.js'
 import { licenceRequestCodec, licenceResultCodec, securityHeaderCodec } from './layouts/licence.js'
 import { loginCodec } from './layouts/login.js'
+import {
+  attachUserConfirmCodec,
+  attachUserRequestCodec,
+  channelJoinConfirmCodec,
+  channelJoinRequestCodec,
+  disconnectProviderUltimatumCodec,
+  erectDomainRequestCodec,
+} from './layouts/mcs.js'
 import { tptpMessageCodec } from './layouts/messages.js'
 import { shareDataCodec, shareDataHeaderCodec, shareHeadCodec } from './layouts/share.js'
 import { connectInitialHeadCodec, connectResponseHeadCodec, domainParametersCodec } from './layouts/tptp.js'
@@ -35,10 +43,19 @@ const CODECS: Record<string, Codec<any, any>> = Object.fromEntries(
     licenceResultCodec,
     tptpMessageCodec,
     endpointCodec,
+    erectDomainRequestCodec,
+    attachUserRequestCodec,
+    attachUserConfirmCodec,
+    channelJoinRequestCodec,
+    channelJoinConfirmCodec,
+    disconnectProviderUltimatumCodec,
   ].map((c) => [c.name, c]),
 )
 
-/** Order in which `decode` without --as tries structures (most specific first). */
+/**
+ * Order in which `decode` without --as tries structures (most specific first). The MCS domain
+ * PDUs are only decoded with --as: one or two bytes would match too much.
+ */
 const AUTO = [
   'attFrame',
   'connectInitialHead',

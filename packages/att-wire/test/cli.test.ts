@@ -17,6 +17,23 @@ test('decode prints the structure as JSON, auto-detecting it', (t) => {
   t.is(out.value.errorCode, 7)
 })
 
+test('MCS domain PDUs decode with --as and encode back to the same bytes', (t) => {
+  for (const [structure, hex] of [
+    ['channelJoinConfirm', '3e00000603ef03ef'],
+    ['disconnectProviderUltimatum', '2180'],
+    ['erectDomainRequest', '0401000100'],
+  ] as const) {
+    const d = run(['decode', '--as', structure, hex])
+    t.is(d.status, 0, d.stderr)
+    const e = run(['encode', '-'], d.stdout)
+    t.is(e.status, 0, e.stderr)
+    t.is(e.stdout.trim(), hex)
+  }
+  const bad = run(['decode', '--as', 'disconnectProviderUltimatum', '2181'])
+  t.is(bad.status, 1)
+  t.regex(bad.stderr, /reason/)
+})
+
 test('decode reads stdin with -, and --as picks the structure', (t) => {
   const r = run(['decode', '--as', 'attMessageHeader', '-'], '64000603eb708192\n')
   t.is(r.status, 0, r.stderr)

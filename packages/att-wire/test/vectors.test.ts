@@ -6,6 +6,18 @@ import { MalformedFieldError } from '../src/errors.js'
 import { ATT_RECEIVE, ATT_SEND, attMessageHeaderCodec } from '../src/layouts/att.js'
 import { licenceResultCodec, securityHeaderCodec } from '../src/layouts/licence.js'
 import { loginCodec } from '../src/layouts/login.js'
+import {
+  attachUserConfirmCodec,
+  attachUserRequestCodec,
+  channelJoinConfirm,
+  channelJoinConfirmCodec,
+  channelJoinRequestCodec,
+  disconnectProviderUltimatumCodec,
+  erectDomainRequestCodec,
+  MCS_REASON,
+  MCS_RESULT_SUCCESSFUL,
+  mcsResult,
+} from '../src/layouts/mcs.js'
 import { shareDataCodec, shareDataHeaderCodec, shareHeadCodec } from '../src/layouts/share.js'
 import {
   connectInitialHeadCodec,
@@ -39,16 +51,16 @@ export const COVERED: Record<string, Codec<any, any>> = {
   SERVER_FONT_MAP_BUFFER: shareDataCodec,
   SERVER_LICENSE_BUFFER: licenceResultCodec,
   CLIENT_INFO_BUFFER_UNICODE: loginCodec,
+  ERECT_DOMAIN_PDU_BUFFER: erectDomainRequestCodec,
+  ATTACH_USER_REQUEST_PDU_BUFFER: attachUserRequestCodec,
+  ATTACH_USER_CONFIRM_PDU_BUFFER: attachUserConfirmCodec,
+  CHANNEL_JOIN_REQUEST_PDU_BUFFER: channelJoinRequestCodec,
+  CHANNEL_JOIN_CONFIRM_PDU_BUFFER: channelJoinConfirmCodec,
+  DISCONNECT_PROVIDER_ULTIMATUM_PDU_BUFFER: disconnectProviderUltimatumCodec,
 }
 
 /** Vectors outside the seed's structures, with the reason. */
 export const NOT_COVERED: Record<string, string> = {
-  ERECT_DOMAIN_PDU_BUFFER: 'MCS Erect-Domain-Request: a T.125 domain PDU the seed does not describe',
-  ATTACH_USER_REQUEST_PDU_BUFFER: 'MCS Attach-User-Request: not described by the seed',
-  ATTACH_USER_CONFIRM_PDU_BUFFER: 'MCS Attach-User-Confirm: not described by the seed',
-  CHANNEL_JOIN_REQUEST_PDU_BUFFER: 'MCS Channel-Join-Request: not described by the seed',
-  CHANNEL_JOIN_CONFIRM_PDU_BUFFER: 'MCS Channel-Join-Confirm: not described by the seed',
-  DISCONNECT_PROVIDER_ULTIMATUM_PDU_BUFFER: 'MCS Disconnect-Provider-Ultimatum: not described by the seed',
   CLIENT_INFO_BUFFER_ANSI:
     'TS_INFO_PACKET without INFO_UNICODE: the seed defines UTF-16LE strings only; rejected with a typed error',
 }
@@ -68,6 +80,25 @@ for (const [name, codec] of Object.entries(COVERED)) {
     t.is(toHex(codec.encodeReference(reference)), file.vectors[name]!)
   })
 }
+
+test('the MCS domain PDU vectors carry the channel-connection sequence of [MS-RDPBCGR] 2.2.1.5-2.2.1.9 and 2.2.2.3', (t) => {
+  const v = (name: string) => hex(file.vectors[name]!)
+  t.deepEqual(erectDomainRequestCodec.decode(v('ERECT_DOMAIN_PDU_BUFFER')), { subHeight: 0, subInterval: 0 })
+  t.deepEqual(attachUserRequestCodec.decode(v('ATTACH_USER_REQUEST_PDU_BUFFER')), {})
+  // User channel 1007 travels as UserId - 1001 = 6; the I/O channel 1003 and the user channel are joined.
+  const auc = attachUserConfirmCodec.decode(v('ATTACH_USER_CONFIRM_PDU_BUFFER'))
+  t.deepEqual(auc, { head: 0x2e00, initiator: 6 })
+  t.is(mcsResult(auc.head), MCS_RESULT_SUCCESSFUL)
+  t.deepEqual(channelJoinRequestCodec.decode(v('CHANNEL_JOIN_REQUEST_PDU_BUFFER')), { initiator: 6, channelId: 1007 })
+  const cjc = channelJoinConfirmCodec.decode(v('CHANNEL_JOIN_CONFIRM_PDU_BUFFER'))
+  t.deepEqual(
+    cjc,
+    channelJoinConfirm({ result: MCS_RESULT_SUCCESSFUL, initiator: 6, requested: 1007, channelId: 1007 }),
+  )
+  t.deepEqual(disconnectProviderUltimatumCodec.decode(v('DISCONNECT_PROVIDER_ULTIMATUM_PDU_BUFFER')), {
+    reason: MCS_REASON.userRequested,
+  })
+})
 
 test('the MCS send-data vectors carry the seed 3.2.3 fields', (t) => {
   const req = attMessageHeaderCodec.decode(hex(file.vectors['SEND_DATA_REQUEST_PDU_BUFFER_PREFIX']!))

@@ -26,6 +26,9 @@ export type ItemMeta =
   | { readonly kind: 'exactSize'; readonly size: number }
   | { readonly kind: 'perLengthValue' }
   | { readonly kind: 'utf16zSequence'; readonly names: readonly string[] }
+  | { readonly kind: 'perUint' }
+  | { readonly kind: 'optionalUint16'; readonly max: number }
+  | { readonly kind: 'mapped'; readonly values: readonly number[] }
 
 const registry = new WeakMap<object, ItemMeta>()
 
@@ -314,5 +317,77 @@ export function utf16zSequence<const N extends readonly string[]>(names: N) {
       },
     } as const satisfies CustomConversion<Uint8Array, Out>,
     { kind: 'utf16zSequence', names },
+  )
+}
+
+/**
+ * Contents of an X.691 unconstrained INTEGER as RDP stacks write it (FreeRDP `per_write_integer`,
+ * IronRDP `per::write_u32`): an unsigned big-endian value in 1 octet up to 0xff, 2 up to 0xffff,
+ * else 4. Used with a one-byte length prefix; other widths are refused, so a decode re-encodes
+ * byte for byte.
+ */
+export const perUint = register(
+  {
+    to: (bytes: Uint8Array): number => {
+      const n = bytes.length
+      if (n !== 1 && n !== 2 && n !== 4) throw new ConversionFailure('length', '1, 2 or 4 INTEGER octets', n)
+      let v = 0
+      for (let i = 0; i < n; i++) v = v * 256 + bytes[i]!
+      const width = v <= 0xff ? 1 : v <= 0xffff ? 2 : 4
+      if (width !== n) throw new ConversionFailure('malformed', `the ${width}-octet form for ${v}`, n)
+      return v
+    },
+    from: (v: number): Uint8Array => {
+      if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
+        throw new ConversionFailure('range', 'an integer in 0..0xffffffff', v)
+      if (v <= 0xff) return Uint8Array.of(v)
+      if (v <= 0xffff) return Uint8Array.of(v >> 8, v & 0xff)
+      return Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff)
+    },
+  } as const satisfies CustomConversion<Uint8Array, number>,
+  { kind: 'perUint' },
+)
+
+/** A trailing OPTIONAL 16-bit big-endian field: no bytes (absent, `null`) or two bytes in [0, max]. */
+export function optionalUint16(max: number) {
+  return register(
+    {
+      to: (bytes: Uint8Array): number | null => {
+        if (bytes.length === 0) return null
+        if (bytes.length !== 2) throw new ConversionFailure('length', 'no bytes or 2 bytes', bytes.length)
+        const v = (bytes[0]! << 8) | bytes[1]!
+        if (v > max) throw new ConversionFailure('range', `0x00..${hex(max)}`, v)
+        return v
+      },
+      from: (v: number | null): Uint8Array => {
+        if (v === null) return new Uint8Array(0)
+        if (!Number.isInteger(v) || v < 0 || v > max)
+          throw new ConversionFailure('range', `null or an integer in 0..${hex(max)}`, v)
+        return Uint8Array.of(v >> 8, v & 0xff)
+      },
+    } as const satisfies CustomConversion<Uint8Array, number | null>,
+    { kind: 'optionalUint16', max },
+  )
+}
+
+/**
+ * A raw integer that carries one of `values` through `encode`/`decode` (bit-packed fields);
+ * `decode` throws for raw integers that are not the encoding of a listed value.
+ */
+export function mapped(values: readonly number[], encode: (v: number) => number, decode: (raw: number) => number) {
+  return register(
+    {
+      to: (raw: number): number => {
+        const v = decode(raw)
+        if (!values.includes(v) || encode(v) !== raw)
+          throw new ConversionFailure('range', `the encoding of one of ${values.join('/')}`, raw)
+        return v
+      },
+      from: (v: number): number => {
+        if (!values.includes(v)) throw new ConversionFailure('range', `one of ${values.join('/')}`, v)
+        return encode(v)
+      },
+    } as const satisfies CustomConversion<number, number>,
+    { kind: 'mapped', values },
   )
 }

@@ -8,6 +8,13 @@ import { endpointCodec } from '../../src/connection/identity.js'
 import { attFrame, attFrameCodec } from '../../src/layouts/att.js'
 import { licenceRequestCodec, licenceResultCodec } from '../../src/layouts/licence.js'
 import { login, loginCodec } from '../../src/layouts/login.js'
+import {
+  attachUserConfirm,
+  attachUserConfirmCodec,
+  channelJoinConfirm,
+  channelJoinConfirmCodec,
+  mcsResult,
+} from '../../src/layouts/mcs.js'
 import { SHARE_HEADERS_SIZE, shareDataCodec } from '../../src/layouts/share.js'
 import { connectInitialHeadCodec, connectResponseHeadCodec } from '../../src/layouts/tptp.js'
 
@@ -23,6 +30,7 @@ function numArb(item: Item): Arb {
   const meta = metaOf(custom)
   if (meta?.kind === 'range') return fc.integer({ min: meta.min, max: meta.max })
   if (meta?.kind === 'oneOf') return fc.constantFrom(...meta.values)
+  if (meta?.kind === 'mapped') return fc.constantFrom(...meta.values)
   if (typeof custom === 'number') return fc.constant(custom)
   if (item['binary'] === 'int') return fc.integer({ min: -(2 ** (8 * size - 1)), max: 2 ** (8 * size - 1) - 1 })
   return fc.integer({ min: 0, max: 2 ** (8 * size) - 1 })
@@ -41,6 +49,9 @@ function bytesArb(item: Item): Arb {
   if (meta?.kind === 'perLength') return fc.uint8Array({ maxLength: 300 })
   if (meta?.kind === 'perLengthValue') return fc.integer({ min: 0, max: 0x3fff })
   if (meta?.kind === 'berUint') return fc.integer({ min: meta.min, max: meta.max })
+  if (meta?.kind === 'perUint')
+    return fc.oneof(fc.integer({ min: 0, max: 0xff }), fc.integer({ min: 0, max: 0xffff }), fc.nat({ max: 0xffffffff }))
+  if (meta?.kind === 'optionalUint16') return fc.option(fc.integer({ min: 0, max: meta.max }), { nil: null })
   if (meta?.kind === 'exactSize') return fc.uint8Array({ minLength: meta.size, maxLength: meta.size })
   if (meta?.kind === 'utf16zSequence') {
     const rec: Record<string, Arb> = { extra: fc.uint8Array({ maxLength: 40 }) }
@@ -106,6 +117,8 @@ export function complete(codec: Codec<any, any>, value: any): any {
     const v = { ...value, flags: value.flags | 0x80, version: (value.version & 0x80) | (value.version & 1 ? 2 : 3) }
     return { ...v, msgSize: codec.encode({ ...v, msgSize: 0 }).length - 4 }
   }
+  if (codec === attachUserConfirmCodec) return attachUserConfirm(mcsResult(value.head), value.initiator)
+  if (codec === channelJoinConfirmCodec) return channelJoinConfirm({ ...value, result: mcsResult(value.head) })
   if (codec === connectInitialHeadCodec || codec === connectResponseHeadCodec) {
     const size = codec.encode({ ...value, length: 0 }).length
     const userDataLength = Math.min(value.userDataLength, 0xffff - (size - 5))

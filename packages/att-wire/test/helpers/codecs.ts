@@ -10,6 +10,14 @@ import {
 } from '../../src/layouts/att.js'
 import { licenceRequestCodec, licenceResultCodec, securityHeaderCodec } from '../../src/layouts/licence.js'
 import { loginCodec } from '../../src/layouts/login.js'
+import {
+  attachUserConfirmCodec,
+  attachUserRequestCodec,
+  channelJoinConfirmCodec,
+  channelJoinRequestCodec,
+  disconnectProviderUltimatumCodec,
+  erectDomainRequestCodec,
+} from '../../src/layouts/mcs.js'
 import { tptpMessageCodec } from '../../src/layouts/messages.js'
 import { shareDataCodec, shareDataHeaderCodec, shareHeadCodec } from '../../src/layouts/share.js'
 import { connectInitialHeadCodec, connectResponseHeadCodec, domainParametersCodec } from '../../src/layouts/tptp.js'
@@ -33,4 +41,10 @@ export const ALL_CODECS: Codec<any, any>[] = [
   licenceResultCodec,
   tptpMessageCodec,
   endpointCodec,
+  erectDomainRequestCodec,
+  attachUserRequestCodec,
+  attachUserConfirmCodec,
+  channelJoinRequestCodec,
+  channelJoinConfirmCodec,
+  disconnectProviderUltimatumCodec,
 ]
