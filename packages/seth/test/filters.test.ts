@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { levelStore } from '@atmosphere/ledger/level'
-import test from 'ava'
+import test, { type ExecutionContext } from 'ava'
 import {
   type Contract,
   ContractFactory,
@@ -15,7 +15,8 @@ import {
 import { compileAll } from './contracts.js'
 import { rpc, startHarness } from './helpers.js'
 
-test('filters: eth_newFilter, eth_newBlockFilter, eth_getFilterChanges, eth_uninstallFilter and the state methods', async (t) => {
+/** A Seth node with the Emitter contract deployed through ethers; everything is closed at teardown. */
+async function emitterOnHarness(t: ExecutionContext) {
   t.timeout(180_000)
   const h = await startHarness()
   t.teardown(() => h.close())
@@ -31,7 +32,11 @@ test('filters: eth_newFilter, eth_newBlockFilter, eth_getFilterChanges, eth_unin
     alice,
   ).deploy()) as unknown as Contract
   await emitter.waitForDeployment()
-  const address = (await emitter.getAddress()).toLowerCase()
+  return { url, emitter, address: (await emitter.getAddress()).toLowerCase() }
+}
+
+test('filters: eth_newFilter, eth_newBlockFilter, eth_getFilterChanges, eth_uninstallFilter and the state methods', async (t) => {
+  const { url, emitter, address } = await emitterOnHarness(t)
   const logFilter = String(
     (await rpc(url, 'eth_newFilter', [{ address, topics: [id('Ping(uint256,address,string)')] }])).result,
   )
@@ -80,21 +85,7 @@ test('filters: eth_newFilter, eth_newBlockFilter, eth_getFilterChanges, eth_unin
 })
 
 test("a log filter's numbered fromBlock/toBlock bound its changes (as geth does); tags leave the end open", async (t) => {
-  t.timeout(180_000)
-  const h = await startHarness()
-  t.teardown(() => h.close())
-  const url = h.server.url
-  const provider = new JsonRpcProvider(url, undefined, { pollingInterval: 50, cacheTimeout: -1 })
-  t.teardown(() => provider.destroy())
-  const alice = new NonceManager(h.wallets[0]!.connect(provider))
-  const { Emitter } = compileAll()
-  const emitter = (await new ContractFactory(
-    Emitter!.abi as never,
-    Emitter!.bytecode,
-    alice,
-  ).deploy()) as unknown as Contract
-  await emitter.waitForDeployment()
-  const address = (await emitter.getAddress()).toLowerCase()
+  const { url, emitter, address } = await emitterOnHarness(t)
   const head = BigInt(String((await rpc(url, 'eth_blockNumber')).result))
   const q = (n: bigint) => `0x${n.toString(16)}`
   const newFilter = async (range: Record<string, string>) =>
