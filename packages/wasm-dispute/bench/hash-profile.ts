@@ -1,13 +1,14 @@
 // Where the time of per-step state hashing goes (docs/wasm-dispute.md §6.2). Not part of
 // `pnpm bench`: run `node dist/bench/hash-profile.js` (under the bench lock on a shared machine).
 // Prints, for the work loop, steps per second with no hashing, with a state hash after every step
-// and every 1000 steps (same run), and the cost of one hash call of each kind the commitment
+// and every 1000 steps (same run); per-step hashing of `mix` with 4, 64 and 500 locals; and the
+// cost of one hash call of each kind the commitment
 // makes: our one-block BLAKE3 compression, a 64-byte node through blake3Pair (with its result
 // allocation), a 40-byte stack link and a 248-byte header through blake3(), @noble/hashes'
 // BLAKE3, and, for comparison with the SHA-256 commitment of version 1, node:crypto's SHA-256.
 import crypto from 'node:crypto'
 import { performance } from 'node:perf_hooks'
-import { workModule } from '../examples/programs.js'
+import { manyLocalsModule, workModule } from '../examples/programs.js'
 import { blake3, blake3Noble, blake3Pair, compress, IV, ONE_BLOCK } from '../src/blake3.js'
 import { StateHasher } from '../src/commit.js'
 import { compileModule } from '../src/compile.js'
@@ -34,6 +35,23 @@ for (const every of [0, 1, 1000]) {
     stepsPerSecond: Math.round(m.icount / (dt / 1000)),
     nsPerStep: Number(((dt * 1e6) / m.icount).toFixed(1)),
   }
+}
+// Per-step hashing where local writes dominate, by frame size: a changed local rehashes its path in
+// the frame's locals tree, and every hash compares the top frame's locals with the tree's copy.
+for (const locals of [4, 64, 500]) {
+  const c = compileModule(manyLocalsModule(locals))
+  let best = 0
+  for (let r = 0; r < 3; r++) {
+    const m = invoke(instantiate(c), 'mix', [value('i32', 3000)], { gasLimit: 2n ** 31n - 1n })
+    const h = new StateHasher(m)
+    const t0 = performance.now()
+    while (m.status === Status.Running) {
+      m.run(1)
+      h.hash()
+    }
+    best = Math.max(best, m.icount / ((performance.now() - t0) / 1000))
+  }
+  out[`hashEveryStepWith${locals}Locals`] = { stepsPerSecond: Math.round(best) }
 }
 function perCall(fn: (b: Uint8Array) => unknown, size: number): number {
   const b = new Uint8Array(size)

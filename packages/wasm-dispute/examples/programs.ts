@@ -1,5 +1,5 @@
 // Sample programs used by the examples, the CLI demo, the tests and the benchmarks.
-import { buildModule, op, sleb } from '../src/builder.js'
+import { buildModule, op, sleb, uleb } from '../src/builder.js'
 
 const I32 = 0x7f
 
@@ -204,5 +204,24 @@ export function scatterModule(): Uint8Array {
         ],
       },
     ],
+  })
+}
+
+/**
+ * `mix(n)` over `locals` i32 locals: n iterations of eight `l[c] = l[a] + l[b]` on locals spread
+ * across the frame, then returns l[1]. Local writes dominate (9 of every 39 instructions), the
+ * case where hashing the locals tree matters.
+ */
+export function manyLocalsModule(locals = 64): Uint8Array {
+  const body: number[] = [op.block, 0x40, op.loop, 0x40, op.local_get, 0, op.i32_eqz, op.br_if, 1]
+  for (let k = 0; k < 8; k++) {
+    const a = 1 + ((k * 7) % locals)
+    const b = 1 + ((k * 13 + 5) % locals)
+    const c = 1 + ((k * 29 + 3) % locals)
+    body.push(op.local_get, ...uleb(a), op.local_get, ...uleb(b), op.i32_add, op.local_set, ...uleb(c))
+  }
+  body.push(op.local_get, 0, op.i32_const, 1, op.i32_sub, op.local_set, 0, op.br, 0, op.end, op.end, op.local_get, 1)
+  return buildModule({
+    funcs: [{ export: 'mix', params: [I32], results: [I32], locals: Array(locals).fill(I32), body }],
   })
 }

@@ -9,7 +9,7 @@ import { blake3, CHUNK_END, CHUNK_START, compress, hashWords, IV, ONE_BLOCK, ROO
 import { UnsupportedFeatureError } from './errors.js'
 import type { FuncInst, Instance, MemoryInst } from './instance.js'
 import type { Machine } from './machine.js'
-import { MemoryTree, memoryDepth, slotLeaf, slotVectorRoot, vectorRoot, ZERO32 } from './merkle.js'
+import { MemoryTree, memoryDepth, SlotTree, slotLeaf, vectorRoot, ZERO32 } from './merkle.js'
 
 export const HEADER_BYTES = 248
 /** Header format version (byte 97); version 1 was the 237-byte SHA-256 header. */
@@ -388,17 +388,37 @@ export class StateHasher {
 
   /** Root of the locals tree of the frame at depth d. */
   localsRoot(d: number): Uint8Array {
+    return this.localsTree(d)?.root() ?? ZERO32
+  }
+
+  /** One locals tree per frame depth, synced with that frame's locals: a changed local rehashes its path only. */
+  private readonly trees: (SlotTree | undefined)[] = []
+  /** How many locals the last localsTree() call found changed. */
+  private changedLocals = 0
+  private localsTree(d: number): SlotTree | undefined {
     const m = this.m
     const n = m.fFunc[d]?.code.localTypes.length ?? 0
-    return slotVectorRoot(m.lstk.i32, 2 * (m.fLocalBase[d] as number), n)
+    this.changedLocals = 0
+    if (n === 0) return undefined
+    let t = this.trees[d]
+    // Any tree of the right size will do: sync rehashes exactly the slots that differ.
+    if (!t || t.n !== n) {
+      t = new SlotTree(n)
+      this.trees[d] = t
+    }
+    this.changedLocals = t.sync(m.lstk.i32, 2 * (m.fLocalBase[d] as number))
+    return t
   }
 
   private readonly frameWords = new Int32Array(32)
   private readonly frameBytes = new Uint8Array(this.frameWords.buffer)
   private readonly frameOut = new Int32Array(8)
   private readonly frameOutBytes = new Uint8Array(this.frameOut.buffer)
-  /** framePush(encodeFrame(frameRecord(d)), below) over words: record (48) ‖ below (32). */
-  private frameLink(d: number, below: Uint8Array): Uint8Array {
+  /**
+   * framePush(encodeFrame(frameRecord(d)), below) over words: record (48) ‖ below (32). `synced`:
+   * the frame's locals tree was brought up to date in this same hash.
+   */
+  private frameLink(d: number, below: Uint8Array, synced = false): Uint8Array {
     const m = this.m
     const f = m.fFunc[d]
     if (!f) throw new Error(`no frame at depth ${d}`)
@@ -408,14 +428,17 @@ export class StateHasher {
     w[1] = m.fRetPc[d] as number
     w[2] = m.fOpBase[d] as number
     w[3] = m.fUsed[d] as number
-    u8.set(this.localsRoot(d), 16)
+    const locals = synced ? this.trees[d] : this.localsTree(d)
+    if (locals) w.set(locals.rootWords(), 4)
+    else w.fill(0, 4, 12)
     u8.set(below, 48)
     hashWords(w, 0, 80, this.frameOut, 0)
     return this.frameOutBytes.slice()
   }
 
-  /** The top frame's locals as last hashed (to skip rehashing when no local changed). */
-  private topLocals: { depth: number; epoch: number; words: Int32Array } | undefined
+  /** The top frame as last hashed: its depth and epoch (its locals are in its tree). */
+  private topDepth = -1
+  private topEpoch = -1
 
   framesHash(): Uint8Array {
     const m = this.m
@@ -428,50 +451,25 @@ export class StateHasher {
       let from = top - 1
       while (from >= 0 && !(this.frameEpoch[from] === m.fEpoch[from] && this.frameChain[from + 1])) from--
       from++
-      // The top frame (recorded with epoch -1) is clean if nothing below changed and neither did its locals.
-      if (from === top && this.frameChain[top + 1] && this.topUnchanged(top)) from = top + 1
+      // The top frame (recorded with epoch -1) is clean if nothing below changed, it is the same
+      // frame as last hashed, and syncing its locals tree (one pass over its locals) changed nothing.
+      let topSynced = false
+      if (from === top && this.frameChain[top + 1] && this.topDepth === top && this.topEpoch === m.fEpoch[top]) {
+        this.localsTree(top)
+        topSynced = true
+        if (this.changedLocals === 0) from = top + 1
+      }
       for (let d = from; d <= top; d++) {
-        this.frameChain[d + 1] = this.frameLink(d, this.frameChain[d] as Uint8Array)
+        this.frameChain[d + 1] = this.frameLink(d, this.frameChain[d] as Uint8Array, d === top && topSynced)
         this.frameEpoch[d] = d === top ? -1 : (m.fEpoch[d] as number)
       }
-      if (from <= top) this.rememberTop(top)
+      this.topDepth = top
+      this.topEpoch = m.fEpoch[top] as number
     }
     // Setting an array's length is a runtime call: only when frames were popped.
     if (this.frameEpoch.length !== m.depth) this.frameEpoch.length = m.depth
     if (this.frameChain.length !== m.depth + 1) this.frameChain.length = m.depth + 1
     return this.frameChain[m.depth] as Uint8Array
-  }
-
-  private localsWords(d: number): Int32Array {
-    const m = this.m
-    const n = m.fFunc[d]?.code.localTypes.length ?? 0
-    const base = m.fLocalBase[d] as number
-    return m.lstk.i32.subarray(2 * base, 2 * (base + n))
-  }
-
-  /** Same frame (depth and epoch) as last hashed and identical locals. */
-  private topUnchanged(d: number): boolean {
-    const t = this.topLocals
-    const m = this.m
-    if (!t || t.depth !== d || t.epoch !== m.fEpoch[d]) return false
-    const old = t.words
-    const n = 2 * (m.fFunc[d]?.code.localTypes.length ?? 0)
-    if (n !== old.length) return false
-    const cur = m.lstk.i32
-    const base = 2 * (m.fLocalBase[d] as number)
-    for (let i = 0; i < n; i++) if (cur[base + i] !== old[i]) return false
-    return true
-  }
-
-  private rememberTop(d: number): void {
-    const epoch = this.m.fEpoch[d] as number
-    const cur = this.localsWords(d)
-    const t = this.topLocals
-    if (t && t.words.length === cur.length) {
-      t.depth = d
-      t.epoch = epoch
-      t.words.set(cur)
-    } else this.topLocals = { depth: d, epoch, words: cur.slice() }
   }
 
   /** Hash of the frames below the top one. */

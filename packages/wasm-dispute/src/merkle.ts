@@ -32,36 +32,85 @@ export function zeroWords(h: number): Int32Array {
   return z
 }
 
-let levelScratch = new Int32Array(64)
-let levelBytes = new Uint8Array(levelScratch.buffer)
 /**
- * vectorRoot over slot leaves, read as words: leaf i is the 8-byte slot at words
- * [base + 2i, base + 2i + 2) zero-padded to 32 bytes (slotLeaf). Equal to
- * vectorRoot(leaves.map(slotLeaf)) without allocating a leaf or a level.
+ * A vector tree over n ≥ 1 slot leaves (slotLeaf), kept level by level so that bringing it up to
+ * date with a slot array rehashes only the paths of the slots that differ from its copy. Its root
+ * equals vectorRoot over slotLeaf of the same slots. It starts as the tree of n zero slots (every node the
+ * zero subtree hash), so a fresh frame pays only for its non-zero locals.
  */
-export function slotVectorRoot(words: Int32Array, base: number, n: number): Uint8Array {
-  if (n === 0) return ZERO32
-  const need = 8 * n + 16
-  if (levelScratch.length < need) {
-    levelScratch = new Int32Array(Math.max(need, 2 * levelScratch.length))
-    levelBytes = new Uint8Array(levelScratch.buffer)
+export class SlotTree {
+  /** The slots the tree holds (2 words each). */
+  private readonly slots: Int32Array
+  /** Level h holds ceil(n / 2^h) nodes of 8 words, padded to an even count with zeroHash(h). */
+  private readonly levels: Int32Array[] = []
+  private readonly height: number
+  constructor(readonly n: number) {
+    this.slots = new Int32Array(2 * n)
+    this.height = vectorDepth(n)
+    for (let h = 0, count = n; h <= this.height; h++, count = (count + 1) >> 1) {
+      const nodes = h < this.height && count & 1 ? count + 1 : count
+      const level = new Int32Array(8 * nodes)
+      const z = zeroWords(h)
+      for (let i = 0; i < nodes; i++) level.set(z, 8 * i)
+      this.levels.push(level)
+    }
   }
-  const lv = levelScratch
-  for (let i = 0; i < n; i++) {
-    const o = 8 * i
-    lv[o] = words[base + 2 * i] as number
-    lv[o + 1] = words[base + 2 * i + 1] as number
-    for (let j = 2; j < 8; j++) lv[o + j] = 0
+
+  /** Brings the tree up to date with the slots at words[base .. base + 2n); returns how many changed. */
+  sync(words: Int32Array, base: number): number {
+    const slots = this.slots
+    const len = slots.length
+    // The common case is no change: a tight scan, kept apart from the update loop so it stays tight.
+    let j = 0
+    while (j < len && words[base + j] === slots[j]) j++
+    return j === len ? 0 : this.syncFrom(words, base, j)
   }
-  let cnt = n
-  for (let h = 0; cnt > 1; h++) {
-    if (cnt & 1) lv.set(zeroWords(h), 8 * cnt)
-    const next = (cnt + 1) >> 1
-    // Node j reads words [16j, 16j + 16) and writes [8j, 8j + 8): never ahead of what it reads.
-    for (let j = 0; j < next; j++) compress(IV, 0, lv, 16 * j, 64, ONE_BLOCK, lv, 8 * j)
-    cnt = next
+
+  private syncFrom(words: Int32Array, base: number, from: number): number {
+    const slots = this.slots
+    const leaves = this.levels[0] as Int32Array
+    const len = slots.length
+    let changed = 0
+    for (let j = from; j < len; j++) {
+      if (words[base + j] === slots[j]) continue
+      // A differing word updates its whole slot, rehashes the slot's path, and skips the pair.
+      const i = j >> 1
+      const lo = words[base + 2 * i] as number
+      const hi = words[base + 2 * i + 1] as number
+      slots[2 * i] = lo
+      slots[2 * i + 1] = hi
+      leaves[8 * i] = lo
+      leaves[8 * i + 1] = hi
+      let p = i
+      for (let h = 0; h < this.height; h++) {
+        const parent = p >> 1
+        compress(
+          IV,
+          0,
+          this.levels[h] as Int32Array,
+          16 * parent,
+          64,
+          ONE_BLOCK,
+          this.levels[h + 1] as Int32Array,
+          8 * parent,
+        )
+        p = parent
+      }
+      changed++
+      j = 2 * i + 1
+    }
+    return changed
   }
-  return levelBytes.slice(0, 32)
+
+  /** The root's 8 words (a view: read it before the next sync). */
+  rootWords(): Int32Array {
+    return (this.levels[this.height] as Int32Array).subarray(0, 8)
+  }
+
+  /** The root as a fresh 32-byte array. */
+  root(): Uint8Array {
+    return new Uint8Array(this.rootWords().slice().buffer)
+  }
 }
 
 /** Depth of a vector tree holding n leaves. */

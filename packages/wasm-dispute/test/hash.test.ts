@@ -2,7 +2,7 @@
 // only touched leaves, and proofs have the documented sizes.
 import test from 'ava'
 import fc from 'fast-check'
-import { fibModule, workModule } from '../examples/programs.js'
+import { fibModule, manyLocalsModule, workModule } from '../examples/programs.js'
 import { blake3, blake3Noble, blake3Pair, CHUNK_BYTES, compress, hashWords, IV, ONE_BLOCK } from '../src/blake3.js'
 import { decodeHeader, encodeHeader, HEADER, HEADER_BYTES, HEADER_VERSION, StateHasher } from '../src/commit.js'
 import { compileModule } from '../src/compile.js'
@@ -16,6 +16,8 @@ import {
   memoryDepth,
   rootFromMulti,
   rootFromPath,
+  SlotTree,
+  slotLeaf,
   vectorPath,
   vectorRoot,
 } from '../src/merkle.js'
@@ -159,6 +161,60 @@ test('memory tree: incremental updates match a full rebuild; multiproofs open th
   )
   t.is(memoryDepth(65536), 27)
   t.is(memoryDepth(16), 15)
+})
+
+test('SlotTree: synced with changing slots, its root equals a vector tree built from scratch', (t) => {
+  let checked = 0
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 70 }),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.boolean()), { maxLength: 60 }),
+      (n, writes) => {
+        const words = new Int32Array(2 * n + 6)
+        const base = 3 // an odd offset into a larger array, as frames sit in the locals stack
+        const tree = new SlotTree(n)
+        const check = () => {
+          const leaves = Array.from({ length: n }, (_, i) =>
+            slotLeaf(new Uint8Array(words.buffer, 4 * (base + 2 * i), 8)),
+          )
+          return equal(tree.root(), vectorRoot(leaves))
+        }
+        if (!equal(tree.root(), vectorRoot(Array.from({ length: n }, () => new Uint8Array(32))))) return false
+        for (const [at, v, high] of writes) {
+          words[base + 2 * (at % n) + (high ? 1 : 0)] = v
+          tree.sync(words, base)
+          if (!check()) return false
+        }
+        // Several slots at once, and a sync with nothing changed.
+        for (let i = 0; i < n; i += 3) words[base + 2 * i] = (words[base + 2 * i] as number) ^ 0x5a5a
+        tree.sync(words, base)
+        checked++
+        return check() && tree.sync(words, base) === 0 && check()
+      },
+    ),
+    { numRuns: 150 },
+  )
+  t.is(checked, 150)
+})
+
+test('per-step hashing of a function with 64 locals equals from-scratch hashes (locals trees update one path)', (t) => {
+  const c = compileModule(manyLocalsModule(64))
+  const start = () => invoke(instantiate(c), 'mix', [value('i32', 6)], { gasLimit: 100_000n })
+  const m = start()
+  const h = new StateHasher(m)
+  let steps = 0
+  while (m.status === Status.Running) {
+    const got = h.hash()
+    if (steps % 7 === 0) {
+      const fresh = start()
+      fresh.run(m.icount)
+      t.deepEqual(got, new StateHasher(fresh).hash(), `step ${m.icount}`)
+    }
+    steps++
+    m.run(1)
+  }
+  t.true(steps > 200)
+  t.deepEqual(h.hash(), new StateHasher(m).hash())
 })
 
 test('vector trees: every path opens the root', (t) => {
