@@ -6,51 +6,11 @@
 
 import { readFileSync } from 'node:fs'
 import type { Codec } from './codec/codec.js'
-import { endpointCodec } from './connection/identity.js'
+import { ALL_CODECS } from './codecs.js'
 import { AttWireError } from './errors.js'
-import { attFrameCodec, attHeadCodec, attMessageCodec, attMessageHeaderCodec, tptpHeadCodec } from './layouts/att.js'
-import { licenceRequestCodec, licenceResultCodec, securityHeaderCodec } from './layouts/licence.js'
-import { loginCodec } from './layouts/login.js'
-import {
-  attachUserConfirmCodec,
-  attachUserRequestCodec,
-  channelJoinConfirmCodec,
-  channelJoinRequestCodec,
-  disconnectProviderUltimatumCodec,
-  erectDomainRequestCodec,
-} from './layouts/mcs.js'
-import { tptpMessageCodec } from './layouts/messages.js'
-import { shareDataCodec, shareDataHeaderCodec, shareHeadCodec } from './layouts/share.js'
-import { connectInitialHeadCodec, connectResponseHeadCodec, domainParametersCodec } from './layouts/tptp.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: a table of heterogeneous codecs
-const CODECS: Record<string, Codec<any, any>> = Object.fromEntries(
-  [
-    attFrameCodec,
-    attHeadCodec,
-    tptpHeadCodec,
-    attMessageCodec,
-    attMessageHeaderCodec,
-    shareDataCodec,
-    shareDataHeaderCodec,
-    shareHeadCodec,
-    domainParametersCodec,
-    connectInitialHeadCodec,
-    connectResponseHeadCodec,
-    loginCodec,
-    securityHeaderCodec,
-    licenceRequestCodec,
-    licenceResultCodec,
-    tptpMessageCodec,
-    endpointCodec,
-    erectDomainRequestCodec,
-    attachUserRequestCodec,
-    attachUserConfirmCodec,
-    channelJoinRequestCodec,
-    channelJoinConfirmCodec,
-    disconnectProviderUltimatumCodec,
-  ].map((c) => [c.name, c]),
-)
+const CODECS: Record<string, Codec<any, any>> = Object.fromEntries(ALL_CODECS.map((c) => [c.name, c]))
 
 /**
  * Order in which `decode` without --as tries structures (most specific first). The MCS domain
